@@ -1,0 +1,1 @@
+/** c2s-lab public API. */
