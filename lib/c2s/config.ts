@@ -120,3 +120,66 @@ export const DEFAULT_CONFIG = {
 
 /** The resolved config type. */
 export type C2SConfig = typeof DEFAULT_CONFIG;
+
+/**
+ * The allowed values of each enum field, by dotted key: the `as const` arrays above, so a field's
+ * type and its validation come from one declaration.
+ */
+export const CONFIG_ENUMS = {
+  "student.arch": StudentArch,
+  "pseudoMask.method": PseudoMaskMethod,
+  "distill.global.aggregation": Aggregation,
+  "distill.global.loss": DistillLoss,
+  "latent.features": LatentFeatures,
+  "latent.calibrator": Calibrator,
+  "backend": Backend,
+} as const;
+
+/**
+ * Value constraints of a numeric field (for a list field: of each element, plus its length).
+ * Bounds are inclusive unless marked exclusive.
+ */
+export interface ConfigConstraint {
+  readonly integer?: boolean;
+  readonly min?: number;
+  readonly max?: number;
+  readonly exclusiveMin?: boolean;
+  readonly exclusiveMax?: boolean;
+  /** List fields: fewest elements. */
+  readonly minItems?: number;
+  /** List fields: no element twice. */
+  readonly unique?: boolean;
+}
+
+/** The possible values of each numeric or list field, by dotted key. */
+export const CONFIG_CONSTRAINTS: Readonly<Record<string, ConfigConstraint>> = {
+  "data.unseen": { minItems: 1, unique: true },
+  "data.trainScenes": { integer: true, min: 1 },
+  "data.evalScenes": { integer: true, min: 1 },
+  "data.sceneSeed": { integer: true, min: 0 },
+  "student.width": { integer: true, min: 1 },
+  // A window wider than the 16 x 16 teacher grid has no position to slide to.
+  "pseudoMask.windowSizes": { integer: true, min: 1, max: 16, minItems: 1, unique: true },
+  "pseudoMask.lambda": { min: 0, exclusiveMin: true, max: 1 },
+  "pseudoMask.kmeansIters": { integer: true, min: 1 },
+  "pseudoMask.maxLatent": { integer: true, min: 1 },
+  "distill.global.bankSize": { integer: true, min: 0 },
+  "distill.global.temperature": { min: 0, exclusiveMin: true },
+  "distill.local.temperature": { min: 0, exclusiveMin: true },
+  "latent.layers": { integer: true, min: 1 },
+  "latent.heads": { integer: true, min: 1 },
+  "loss.alpha": { min: 0, exclusiveMin: true },
+  "loss.beta": { min: 0, exclusiveMin: true },
+  "loss.focal": { min: 0 },
+  "loss.dice": { min: 0 },
+  "loss.ce": { min: 0 },
+  "loss.focalGamma": { min: 0 },
+  "train.steps": { integer: true, min: 1 },
+  "train.batchSize": { integer: true, min: 1 },
+  "train.lr": { min: 0, exclusiveMin: true },
+  "train.weightDecay": { min: 0 },
+  "train.warmupFraction": { min: 0, max: 1, exclusiveMax: true },
+  "train.evalEvery": { integer: true, min: 0 },
+  "train.logEvery": { integer: true, min: 1 },
+  "train.seed": { integer: true, min: 0 },
+};
