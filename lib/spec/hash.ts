@@ -1,0 +1,98 @@
+/**
+ * Content hashes of runs: sha256 (Web Crypto) of the canonical JSON (keys sorted at every level)
+ * of the resolved config, the preset name and a `HashContext` (data identity, teacher hash, code
+ * version), so a run's id changes exactly when something that changes its result does. Variant
+ * labels and ablation names are not hashed: one config that serves several tables is one run.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_CONFIG } from "../c2s/config.ts";
+ * import { runHash } from "./hash.ts";
+ * const hash = await runHash(DEFAULT_CONFIG, "quick", {
+ *   dataIdentity: "fashion-mnist-test:sha256-...",
+ *   teacherHash: "ab12...",
+ *   codeVersion: "c2s-core-1",
+ * });
+ * console.log(hash.length); // 64
+ * ```
+ *
+ * @module
+ */
+import type { C2SConfig } from "../c2s/config.ts";
+import * as msg from "./messages.ts";
+
+/** What a run's result depends on besides its config; the runner supplies it. */
+export interface HashContext {
+  /** The data the scenes are built from, e.g. the loader's source and its files' sha256. */
+  readonly dataIdentity: string | null;
+  /** sha256 of the teacher's weights (`Teacher.hash`). */
+  readonly teacherHash: string | null;
+  /** The version of the code that shapes results (e.g. a core version or a git commit). */
+  readonly codeVersion: string | null;
+}
+
+/** A context with nothing known yet: hashes made with it are provisional (for plans). */
+export const UNRESOLVED_CONTEXT: HashContext = Object.freeze({
+  dataIdentity: null,
+  teacherHash: null,
+  codeVersion: null,
+});
+
+/** Version of the hash input layout; bump it when the layout changes. */
+export const HASH_SCHEME = 1;
+
+function write(value: unknown, path: string): string {
+  if (value === null || typeof value === "string" || typeof value === "boolean") {
+    return JSON.stringify(value);
+  }
+  if (typeof value === "number") {
+    if (!Number.isFinite(value)) throw new TypeError(msg.notCanonical(path, value));
+    return JSON.stringify(value);
+  }
+  if (Array.isArray(value)) {
+    return `[${value.map((item, i) => write(item, `${path}[${i}]`)).join(",")}]`;
+  }
+  if (typeof value === "object") {
+    const proto = Object.getPrototypeOf(value);
+    if (proto === Object.prototype || proto === null) {
+      const record = value as Record<string, unknown>;
+      const keys = Object.keys(record).sort();
+      return `{${
+        keys.map((key) =>
+          `${JSON.stringify(key)}:${write(record[key], path === "" ? key : `${path}.${key}`)}`
+        ).join(",")
+      }}`;
+    }
+  }
+  throw new TypeError(msg.notCanonical(path, value));
+}
+
+/**
+ * JSON with object keys sorted at every level and no whitespace. Throws a `TypeError` for values
+ * JSON cannot hold exactly (undefined, NaN, Infinity, functions, class instances).
+ */
+export function canonicalJson(value: unknown): string {
+  return write(value, "");
+}
+
+/** Lower-case hex sha256 of a string's UTF-8 bytes. */
+export async function sha256Hex(text: string): Promise<string> {
+  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
+  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/** The content hash of one run: 64 hex digits. */
+export function runHash(
+  config: C2SConfig,
+  preset: string,
+  context: HashContext,
+): Promise<string> {
+  return sha256Hex(canonicalJson({
+    scheme: HASH_SCHEME,
+    config,
+    preset,
+    dataIdentity: context.dataIdentity,
+    teacherHash: context.teacherHash,
+    codeVersion: context.codeVersion,
+  }));
+}
