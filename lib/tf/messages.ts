@@ -1,0 +1,34 @@
+/**
+ * User-facing messages of `lib/tf`, one typed function each, so tests can assert them and they
+ * read alike.
+ *
+ * @module
+ */
+import { Backend } from "../c2s/config.ts";
+
+/** Every message of the tensor-backend layer. */
+export const messages = {
+  unknownBackend: (name: string): string =>
+    `Unknown tensor backend "${name}": expected one of ${Backend.map((b) => `"${b}"`).join(", ")}`,
+  noWebGpuAdapter: (detail: string): string =>
+    `Cannot start the "webgpu" backend: no WebGPU adapter was found (${detail}). ` +
+    `Use "wasm" or "cpu" on this machine, or run Deno with WebGPU support on a machine with a GPU.`,
+  tensorflowMissing: (detail: string): string =>
+    `Cannot start the "tensorflow" backend: neither "@tensorflow/tfjs-node-gpu" nor ` +
+    `"@tensorflow/tfjs-node" can be imported (${detail}). On a CUDA machine install one of them ` +
+    `next to deno.json, e.g. \`npm install @tensorflow/tfjs-node-gpu@4.22.0\` (it downloads ` +
+    `libtensorflow), or \`deno add npm:@tensorflow/tfjs-node-gpu@4.22.0\`, then retry; ` +
+    `use "wasm" on machines without it.`,
+  webGpuFallback: (adapter: string): string =>
+    `The WebGPU adapter "${adapter}" is a software fallback: expect it to be slower than "wasm"`,
+  gradientsMissing: (detail: string): string =>
+    `Cannot register tfjs's gradient functions: "@tensorflow/tfjs" cannot be imported (${detail}). ` +
+    `tfjs-core's own bundles carry none; add "@tensorflow/tfjs": "npm:@tensorflow/tfjs@4.22.0" ` +
+    `to the imports of deno.json (the same version as "@tensorflow/tfjs-core").`,
+  backendFailed: (name: string, detail: string): string =>
+    `Cannot start the "${name}" tensor backend: ${detail}`,
+  kernelMissing: (kernel: string, backend: string): string =>
+    `Kernel "${kernel}" is not registered for the "${backend}" backend`,
+  unsupportedAttr: (kernel: string, attr: string, value: string): string =>
+    `Kernel "${kernel}" on wasm does not support ${attr} ${value}`,
+};
