@@ -279,7 +279,7 @@ export function validateAblation(spec: unknown, source: string): Ablation {
     variants.push(Object.freeze({ label: variant.label, set: variant.set, paperRow }));
   }
 
-  return Object.freeze({
+  const ablation: Ablation = Object.freeze({
     name,
     table,
     title,
@@ -292,4 +292,13 @@ export function validateAblation(spec: unknown, source: string): Ablation {
     variants: Object.freeze(variants),
     source,
   });
+  validated.add(ablation);
+  return ablation;
+}
+
+const validated = new WeakSet<object>();
+
+/** Whether `value` is an `Ablation` returned by `validateAblation`. */
+export function isValidatedAblation(value: unknown): value is Ablation {
+  return typeof value === "object" && value !== null && validated.has(value);
 }

@@ -1,0 +1,91 @@
+/**
+ * The registry of ablations: one file per paper table under `ablations/`, named after the
+ * ablation (`token-bank` -> `ablations/token_bank.ts`), whose default export is the spec.
+ * Loading a file validates it; every problem names the file.
+ *
+ * @example
+ * ```ts
+ * import { listAblations, loadAblation } from "./registry.ts";
+ * console.log(await listAblations()); // ["aggregation", "calibration-tokens", ...]
+ * const tokenBank = await loadAblation("token-bank");
+ * console.log(tokenBank.variants.map((v) => v.label)); // ["0", "2", "6", "14"]
+ * ```
+ *
+ * @module
+ */
+import { suggest } from "./_suggest.ts";
+import type { Ablation } from "./define.ts";
+import * as msg from "./messages.ts";
+import { validateAblation } from "./validate_spec.ts";
+
+/** Options of the registry functions. */
+export interface RegistryOptions {
+  /**
+   * The folder of ablation files (tests point it elsewhere).
+   * @default {the repository's `ablations/`}
+   */
+  readonly dir?: URL;
+}
+
+const DEFAULT_DIR = new URL("../../ablations/", import.meta.url);
+
+function folder(options: RegistryOptions): URL {
+  const dir = options.dir ?? DEFAULT_DIR;
+  return dir.href.endsWith("/") ? dir : new URL(`${dir.href}/`);
+}
+
+function shownPath(dir: URL, file: string): string {
+  if (dir.href === DEFAULT_DIR.href) return `ablations/${file}`;
+  return decodeURIComponent(new URL(file, dir).pathname);
+}
+
+/** The names of the ablations (kebab-case, sorted): one per `*.ts` file of the folder. */
+export async function listAblations(options: RegistryOptions = {}): Promise<string[]> {
+  const names: string[] = [];
+  for await (const entry of Deno.readDir(folder(options))) {
+    if (!entry.isFile || !entry.name.endsWith(".ts") || entry.name.startsWith("_")) continue;
+    names.push(entry.name.slice(0, -3).replaceAll("_", "-"));
+  }
+  return names.sort();
+}
+
+/**
+ * Imports and validates the ablation called `name`. An unknown name is a `RangeError` that lists
+ * the known ones (with a suggestion); a malformed file is a `TypeError`/`RangeError`/`SyntaxError`
+ * that names it.
+ */
+export async function loadAblation(name: string, options: RegistryOptions = {}): Promise<Ablation> {
+  const known = await listAblations(options);
+  if (!known.includes(name)) {
+    throw new RangeError(msg.unknownAblation(name, known, suggest(name, known)));
+  }
+  const dir = folder(options);
+  const file = `${name.replaceAll("-", "_")}.ts`;
+  const source = shownPath(dir, file);
+  let module: Record<string, unknown>;
+  try {
+    module = await import(new URL(file, dir).href);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    const ErrorClass = error instanceof SyntaxError
+      ? SyntaxError
+      : error instanceof RangeError
+      ? RangeError
+      : TypeError;
+    throw new ErrorClass(msg.cannotLoad(source, msg.importFailed(reason)), { cause: error });
+  }
+  const ablation = validateAblation(module.default, source);
+  if (ablation.name !== name) {
+    throw new TypeError(msg.cannotLoad(source, msg.nameMismatch(ablation.name, name)));
+  }
+  return ablation;
+}
+
+/** Every ablation, loaded and validated, in name order. */
+export async function loadAllAblations(options: RegistryOptions = {}): Promise<Ablation[]> {
+  const ablations: Ablation[] = [];
+  for (const name of await listAblations(options)) {
+    ablations.push(await loadAblation(name, options));
+  }
+  return ablations;
+}
