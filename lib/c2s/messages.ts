@@ -1,0 +1,37 @@
+/**
+ * User-facing messages of the C2S training core, one typed function each, so tests can assert
+ * them and they read alike.
+ *
+ * @module
+ */
+
+/** Every message of `lib/c2s` (training side). */
+export const messages = {
+  nanLoss: (step: number): string => `NaN loss at step ${step}`,
+  interrupted: (step: number): string => `Training was interrupted at step ${step}`,
+  cacheCorrupt: (path: string, reason: string): string =>
+    `Teacher cache "${path}" is unusable (${reason}); rebuilding it`,
+  cacheShape: (what: string, expected: string, actual: string): string =>
+    `Teacher cache ${what} does not match: expected ${expected}, got ${actual}`,
+  noLatentKeys: (): string =>
+    `Config "latent.useGlobalCls" and "latent.useLocalCls" are both false: the transformer ` +
+    `calibrator of "latent.features" "cls" or "both" has no keys; enable one, or set ` +
+    `"latent.enabled" to false`,
+  teacherDim: (teacherDim: number, studentDim: number): string =>
+    `Teacher width ${teacherDim} does not match the student's feature width ${studentDim}`,
+  denseGrid: (h: number, w: number, sh: number, sw: number): string =>
+    `Teacher dense grid ${h} x ${w} does not match the student's grid ${sh} x ${sw}`,
+  imageSize: (h: number, w: number): string =>
+    `Scenes of ${h} x ${w} pixels are not supported: the student needs a side that is a ` +
+    `multiple of 4 (its feature grid is a quarter of the image)`,
+  headsDivide: (dim: number, heads: number): string =>
+    `Config "latent.heads" ${heads} does not divide the feature width ${dim}`,
+  unknownSource: (source: string): string =>
+    `Unknown data source "${source}": expected "fashion-scenes"`,
+  unknownClass: (name: string): string => `Unknown class "${name}"`,
+  tooFewTrainScenes: (count: number, batch: number): string =>
+    `The training pool has ${count} scenes, fewer than one batch of ${batch}`,
+  unsupportedArch: (arch: string): string =>
+    `Unknown student architecture "${arch}": expected "conv"`,
+  workerFailed: (detail: string): string => `The C2S worker failed: ${detail}`,
+};

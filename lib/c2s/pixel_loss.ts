@@ -1,0 +1,120 @@
+/**
+ * The pixel loss L_s, paper Sec. III-D and Eq. 7. Class scores at every feature position:
+ * X_s = alpha F^T A_s against the seen text embeddings and X_u = beta cos(F, A'_u) against the
+ * image's generated latent embeddings, concatenated; F enters L2-normalised (a cosine classifier,
+ * so X_s is alpha times a cosine too). The target is Ỹ = Y_s + Ỹ_u on the feature grid.
+ *
+ * L_s = focal * L_focal + dice * L_dice + ce * L_ce (weights from `loss.*`):
+ * - L_ce: softmax cross-entropy, mean over labelled positions; positions unlabelled in Ỹ are
+ *   ignored everywhere;
+ * - L_focal: (1 - p_t)^gamma * CE (Lin et al.), mean over labelled positions;
+ * - L_dice: per image and class slot, 1 - (2 sum p y + 1) / (sum p + sum y + 1) over labelled
+ *   positions, averaged over the slots that exist (all seen classes; latent slots of the image).
+ * Latent slots an image lacks get a logit of -1e4, i.e. they drop out of the softmax.
+ *
+ * Without latent embeddings (`latent.enabled` false, the paper's baseline rows) there is no Ỹ_u and
+ * no X_u: L_s is the base segmentation model's plain cross-entropy on the seen labels Y_s, weighted
+ * by `loss.ce` (focal and dice belong to Eq. 7's latent supervision).
+ *
+ * @module
+ */
+import * as tf from "@tensorflow/tfjs-core";
+import { MASKED_LOGIT, softmaxCrossEntropyRows, weightedMean } from "./_ops.ts";
+
+/** Eq. 7 weights and scales (the config's `loss` block). */
+export interface PixelLossOptions {
+  readonly alpha: number;
+  readonly beta: number;
+  readonly focal: number;
+  readonly dice: number;
+  readonly ce: number;
+  readonly focalGamma: number;
+}
+
+/** The terms of L_s. */
+export interface PixelLossTerms {
+  readonly total: tf.Scalar;
+  readonly focal: tf.Scalar;
+  readonly dice: tf.Scalar;
+  readonly ce: tf.Scalar;
+}
+
+/**
+ * X_logits = cat(X_s, X_u) `[B, L, Ns (+ U)]` for normalised features `fn` `[B, L, D]`, seen text
+ * embeddings `textSeen` `[Ns, D]` and optionally latent embeddings `[B, U, D]` (normalised) with
+ * their existence `[B, U]`.
+ *
+ * @example
+ * ```ts
+ * import * as tf from "@tensorflow/tfjs-core";
+ * import "@tensorflow/tfjs-backend-cpu";
+ * import { classLogits } from "./pixel_loss.ts";
+ * await tf.setBackend("cpu");
+ * const x = classLogits(tf.tensor3d([[[1, 0]]]), tf.tensor2d([[1, 0], [0, 1]]), 10);
+ * x.print(); // [[[10, 0]]]
+ * ```
+ */
+export function classLogits(
+  fn: tf.Tensor3D,
+  textSeen: tf.Tensor2D,
+  alpha: number,
+  latent?: { embeddings: tf.Tensor3D; valid: tf.Tensor2D; beta: number },
+): tf.Tensor3D {
+  return tf.tidy(() => {
+    const [b, l, d] = fn.shape;
+    const xs = tf.reshape(
+      tf.mul(tf.matMul(tf.reshape(fn, [b * l, d]), textSeen, false, true), alpha),
+      [b, l, textSeen.shape[0]],
+    );
+    if (latent === undefined) return xs as tf.Tensor3D;
+    const xu = tf.add(
+      tf.mul(tf.matMul(fn, latent.embeddings, false, true), latent.beta), // [B, L, U]
+      tf.expandDims(tf.mul(tf.sub(1, latent.valid), MASKED_LOGIT), 1),
+    );
+    return tf.concat([xs, xu], 2) as tf.Tensor3D;
+  });
+}
+
+/**
+ * Eq. 7 on `logits` `[B, L, K]` against `target` `[B, L, K]` (one-hot rows; all-zero rows are
+ * unlabelled and ignored). `classValid` `[B, K]` says which slots exist (dice averages over them).
+ */
+export function pixelLoss(
+  logits: tf.Tensor3D,
+  target: tf.Tensor3D,
+  classValid: tf.Tensor2D,
+  options: PixelLossOptions,
+): PixelLossTerms {
+  return tf.tidy(() => {
+    const labelled = tf.sum(target, -1); // [B, L]
+    const logp = tf.logSoftmax(logits);
+    const cePos = tf.neg(tf.sum(tf.mul(target, logp), -1)); // [B, L]
+    const ce = weightedMean(cePos, labelled);
+    const pt = tf.exp(tf.neg(cePos));
+    const focalPos = tf.mul(tf.pow(tf.sub(1, pt), options.focalGamma), cePos);
+    const focal = weightedMean(focalPos, labelled);
+    const p = tf.mul(tf.exp(logp), tf.expandDims(labelled, -1));
+    const inter = tf.sum(tf.mul(p, target), 1); // [B, K]
+    const denom = tf.add(tf.sum(p, 1), tf.sum(target, 1));
+    const diceBk = tf.sub(1, tf.div(tf.add(tf.mul(inter, 2), 1), tf.add(denom, 1)));
+    const dice = weightedMean(diceBk, classValid);
+    const total = tf.addN([
+      tf.mul(focal, options.focal),
+      tf.mul(dice, options.dice),
+      tf.mul(ce, options.ce),
+    ]) as tf.Scalar;
+    return { total, focal, dice, ce };
+  });
+}
+
+/** The baseline L_s: `weight` times the cross-entropy of seen-only logits on seen labels. */
+export function seenCrossEntropy(
+  logits: tf.Tensor3D,
+  target: tf.Tensor3D,
+  weight: number,
+): tf.Scalar {
+  return tf.tidy(() => {
+    const rows = softmaxCrossEntropyRows(logits, target);
+    return tf.mul(weightedMean(rows, tf.sum(target, -1)), weight) as tf.Scalar;
+  });
+}
