@@ -1,0 +1,142 @@
+import { assert } from "../../lib/_std.ts";
+import { HELP, parseScenesArgs, runScenes } from "../../lib/cli/scenes.ts";
+import { EMBEDDED_DIR } from "../../lib/data/fashion_mnist.ts";
+
+Deno.test("parseScenesArgs() fills every default", () => {
+  assert.deepEqual(parseScenesArgs([]), {
+    help: false,
+    count: 8,
+    out: "scenes/",
+    seed: 1,
+    unseen: ["Trouser", "Sneaker", "Bag"],
+    data: null,
+    split: "both",
+  });
+});
+
+Deno.test("parseScenesArgs() reads every flag, in both --flag value and --flag=value forms", () => {
+  assert.deepEqual(
+    parseScenesArgs([
+      "--count=3",
+      "--out",
+      "/tmp/x",
+      "--seed",
+      "42",
+      "--unseen",
+      "Ankle boot, T-shirt/top",
+      "--data",
+      "/d",
+      "--split",
+      "eval",
+    ]),
+    {
+      help: false,
+      count: 3,
+      out: "/tmp/x",
+      seed: 42,
+      unseen: ["Ankle boot", "T-shirt/top"],
+      data: "/d",
+      split: "eval",
+    },
+  );
+});
+
+Deno.test("parseScenesArgs() returns help even when other values are bad", () => {
+  assert.equal(parseScenesArgs(["--count", "x", "-h"]).help, true);
+  assert.equal(parseScenesArgs(["--help"]).help, true);
+});
+
+Deno.test("parseScenesArgs() rejects an unknown flag, naming it", () => {
+  assert.throws(() => parseScenesArgs(["--cout", "3"]), {
+    name: "TypeError",
+    message: 'Unknown flag "--cout"; run with --help to see the flags',
+  });
+});
+
+Deno.test("parseScenesArgs() rejects a flag without its value", () => {
+  assert.throws(() => parseScenesArgs(["--count"]), {
+    name: "TypeError",
+    message: 'Flag "--count" needs a value (write --count=VALUE for a value that starts with "-")',
+  });
+});
+
+Deno.test("parseScenesArgs() rejects a stray argument", () => {
+  assert.throws(() => parseScenesArgs(["out/"]), {
+    name: "TypeError",
+    message: 'Unexpected argument "out/"; the scenes task takes only flags (see --help)',
+  });
+});
+
+Deno.test("parseScenesArgs() rejects counts and seeds that are not integers in range", () => {
+  for (const value of ["0", "10001", "2.5", "abc", ""]) {
+    assert.throws(() => parseScenesArgs([`--count=${value}`]), {
+      name: "RangeError",
+      message: `Flag "--count" must be an integer in 1..10000, got "${value}"`,
+    });
+  }
+  assert.throws(() => parseScenesArgs(["--seed=-1"]), {
+    name: "RangeError",
+    message: 'Flag "--seed" must be an integer >= 0, got "-1"',
+  });
+});
+
+Deno.test("parseScenesArgs() rejects an unknown split and empty paths", () => {
+  assert.throws(() => parseScenesArgs(["--split", "test"]), {
+    name: "RangeError",
+    message: 'Flag "--split" must be one of "train", "eval", "both", got "test"',
+  });
+  assert.throws(() => parseScenesArgs(["--out="]), {
+    name: "RangeError",
+    message: 'Flag "--out" must not be empty',
+  });
+  assert.throws(() => parseScenesArgs(["--data="]), {
+    name: "RangeError",
+    message: 'Flag "--data" must not be empty',
+  });
+});
+
+Deno.test("parseScenesArgs() rejects unknown class names, listing the valid ones", () => {
+  assert.throws(() => parseScenesArgs(["--unseen", "Trouser,Hat"]), {
+    name: "RangeError",
+    message: /^Unknown class name "Hat"; valid names are "T-shirt\/top", "Trouser",/,
+  });
+  assert.throws(() => parseScenesArgs(["--unseen", ""]), {
+    name: "RangeError",
+    message: "The unseen class list is empty: a zero-shot split needs at least one unseen class",
+  });
+});
+
+Deno.test("the scenes help text explains every flag and gives an example", () => {
+  for (const flag of ["--count", "--out", "--seed", "--unseen", "--data", "--split", "--help"]) {
+    assert.ok(HELP.includes(flag), `help lacks ${flag}`);
+  }
+  assert.match(HELP, /Example:\n {2}deno task scenes /);
+});
+
+Deno.test("runScenes() writes one PNG per scene and set, and reports the data source", async () => {
+  const out = await Deno.makeTempDir({ prefix: "c2s-scenes-" });
+  const lines: string[] = [];
+  const log = console.log;
+  console.log = (...parts: unknown[]) => lines.push(parts.join(" "));
+  try {
+    const written = await runScenes({
+      ...parseScenesArgs(["--count", "2"]),
+      data: EMBEDDED_DIR,
+      out,
+    });
+    assert.deepEqual(written, [
+      `${out}/train-000.png`,
+      `${out}/train-001.png`,
+      `${out}/eval-000.png`,
+      `${out}/eval-001.png`,
+    ]);
+    for (const path of written) {
+      const bytes = await Deno.readFile(path);
+      assert.deepEqual([...bytes.subarray(1, 4)], [0x50, 0x4e, 0x47]);
+    }
+  } finally {
+    console.log = log;
+  }
+  assert.equal(lines[0], `data: directory "${EMBEDDED_DIR}": t10k, 10000 items`);
+  assert.equal(lines[2], "unseen: Trouser (1), Sneaker (7), Bag (8)");
+});
