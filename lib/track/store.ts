@@ -659,7 +659,8 @@ export class RunStore {
   }
 
   /**
-   * Runs SQL (optionally with `?` / `$name` binds) and returns column names and rows as plain
+   * Runs SQL (optionally with `?` / `$name` binds, and their DuckDB types where a value alone
+   * does not say, e.g. a `null`) and returns column names and rows as plain
    * values: integers as numbers (strings past 2^53), decimals as numbers, timestamps as ISO
    * strings, JSON columns parsed. Several statements run in turn; the last one's rows return.
    *
@@ -671,15 +672,19 @@ export class RunStore {
    * );
    * ```
    */
-  query(sql: string, values?: DuckDBValue[] | Record<string, DuckDBValue>): Promise<QueryResult> {
+  query(
+    sql: string,
+    values?: DuckDBValue[] | Record<string, DuckDBValue>,
+    types?: DuckDBType[] | Record<string, DuckDBType | undefined>,
+  ): Promise<QueryResult> {
     return this.#read(async (conn) => {
-      const reader = await conn.runAndReadAll(sql, values);
+      const reader = await conn.runAndReadAll(sql, values, types);
       // Column types from the result keep aliases (JSON) that per-chunk vector types drop.
-      const types = reader.columnTypes();
+      const columnTypes = reader.columnTypes();
       return {
         columns: reader.deduplicatedColumnNames(),
         rows: reader.getRows().map((row) =>
-          row.map((value, i) => jsonValueConverter(value, types[i]!, jsonValueConverter))
+          row.map((value, i) => jsonValueConverter(value, columnTypes[i]!, jsonValueConverter))
         ),
       };
     });
