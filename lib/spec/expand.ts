@@ -115,7 +115,7 @@ export async function expandAblation(
       const config = applyOverrides(DEFAULT_CONFIG, overrides);
       validateConfig(config, spec.source);
       runs.push(
-        runHash(config, preset.name, context).then((hash) => ({
+        runHash({ config, preset: preset.name, kind: spec.kind }, context).then((hash) => ({
           hash,
           ablation: spec.name,
           table: spec.table,

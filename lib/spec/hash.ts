@@ -1,14 +1,15 @@
 /**
  * Content hashes of runs: sha256 (Web Crypto) of the canonical JSON (keys sorted at every level)
- * of the resolved config, the preset name and a `HashContext` (data identity, teacher hash, code
- * version), so a run's id changes exactly when something that changes its result does. Variant
- * labels and ablation names are not hashed: one config that serves several tables is one run.
+ * of the resolved config, the preset name, the run kind (training / measurement / efficiency) and
+ * a `HashContext` (data identity, teacher hash, code version), so a run's id changes exactly when
+ * something that changes its result does. Variant labels and ablation names are not hashed: one
+ * config that serves several tables is one run.
  *
  * @example
  * ```ts
  * import { DEFAULT_CONFIG } from "../c2s/config.ts";
  * import { runHash } from "./hash.ts";
- * const hash = await runHash(DEFAULT_CONFIG, "quick", {
+ * const hash = await runHash({ config: DEFAULT_CONFIG, preset: "quick", kind: "training" }, {
  *   dataIdentity: "fashion-mnist-test:sha256-...",
  *   teacherHash: "ab12...",
  *   codeVersion: "c2s-core-1",
@@ -81,16 +82,27 @@ export async function sha256Hex(text: string): Promise<string> {
   return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
+/** What identifies a run besides its context. */
+export interface HashInput {
+  /** The resolved config (seed included). */
+  readonly config: C2SConfig;
+  /** The preset name. */
+  readonly preset: string;
+  /**
+   * What the run does with the config: train a student, measure masks, measure cost. The full
+   * method's config is a row of Tables IV-XII, XIII and III, but only the training runs share one
+   * result.
+   */
+  readonly kind: string;
+}
+
 /** The content hash of one run: 64 hex digits. */
-export function runHash(
-  config: C2SConfig,
-  preset: string,
-  context: HashContext,
-): Promise<string> {
+export function runHash(input: HashInput, context: HashContext): Promise<string> {
   return sha256Hex(canonicalJson({
     scheme: HASH_SCHEME,
-    config,
-    preset,
+    kind: input.kind,
+    preset: input.preset,
+    config: input.config,
     dataIdentity: context.dataIdentity,
     teacherHash: context.teacherHash,
     codeVersion: context.codeVersion,

@@ -29,6 +29,7 @@ import {
 import { FASHION_CLASSES } from "../data/types.ts";
 import { suggest } from "./_suggest.ts";
 import {
+  applyOverrides,
   CONFIG_KEYS,
   CONFIG_SECTIONS,
   getAtKey,
@@ -203,4 +204,14 @@ export function validateConfig(config: C2SConfig, source: string): void {
   ) {
     fail(RangeError, source, msg.noGeneratorTokens());
   }
+}
+
+/**
+ * `DEFAULT_CONFIG` with `overrides` applied, after checking them (`validateOverrides`) and the
+ * result (`validateConfig`).
+ */
+export function resolveConfig(overrides: unknown, source: string): C2SConfig {
+  const config = applyOverrides(DEFAULT_CONFIG, validateOverrides(overrides, source));
+  validateConfig(config, source);
+  return config;
 }
