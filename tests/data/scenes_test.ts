@@ -13,14 +13,15 @@ import { IGNORE_LABEL, type ItemSet, type Scene } from "../../lib/data/types.ts"
 
 const N = 64;
 
-/** Synthetic 28 x 28 items: 0 all 255 (class 3), 1 all 100 (class 5), 2 all 10 (class 1),
+/** Synthetic 28 x 28 items: 0 all 255 (class 3), 1 all 100 (class 5), 2 all 4 (class 1, below
+ * the 0.02 threshold),
  * 3 left half 255 / right half 0 (class 7). */
 function syntheticItems(): ItemSet {
   const area = 28 * 28;
   const images = new Uint8Array(4 * area);
   images.fill(255, 0, area);
   images.fill(100, area, 2 * area);
-  images.fill(10, 2 * area, 3 * area);
+  images.fill(4, 2 * area, 3 * area);
   for (let y = 0; y < 28; y++) images.fill(255, 3 * area + y * 28, 3 * area + y * 28 + 14);
   return { images, labels: new Uint8Array([3, 5, 1, 7]), count: 4, size: 28 };
 }
@@ -69,7 +70,7 @@ Deno.test("renderScene() lets an item below the threshold neither own pixels nor
   assert.equal(covered.image[10 * N + 10], 1);
   const alone = renderScene(SYN, [{ item: 2, x: 0, y: 0, size: 30 }]);
   assert.equal(labelAt(alone.fullLabels, 10, 10), IGNORE_LABEL);
-  assert.ok(Math.abs(alone.image[10 * N + 10]! - 10 / 255) < 1e-6);
+  assert.ok(Math.abs(alone.image[10 * N + 10]! - 4 / 255) < 1e-6);
 });
 
 Deno.test("renderScene() resamples bilinearly with pixel centres aligned", () => {
@@ -130,14 +131,14 @@ Deno.test("scene options are validated with the key and the bad value named", ()
   });
 });
 
-Deno.test("the default scene options are the benchmark's: 64 px, 2-4 items of 20-40 px, threshold 0.1", () => {
+Deno.test("the default scene options are the benchmark's: 64 px, 2-4 items of 20-40 px, threshold 0.02", () => {
   assert.deepEqual({ ...DEFAULT_SCENE_OPTIONS, unseenIds: [...DEFAULT_SCENE_OPTIONS.unseenIds] }, {
     canvasSize: 64,
     minItems: 2,
     maxItems: 4,
     minItemSize: 20,
     maxItemSize: 40,
-    threshold: 0.1,
+    threshold: 0.02,
     unseenIds: [],
   });
 });
@@ -210,10 +211,10 @@ Deno.test("FashionScenes image and labels agree: labelled pixels pass the thresh
     for (let p = 0; p < N * N; p++) {
       const full = scene.fullLabels[p]!, v = scene.image[p]!;
       if (full === IGNORE_LABEL) {
-        assert.ok(v <= 0.1 + eps, `scene ${i} pixel ${p}: background shows ${v}`);
+        assert.ok(v <= 0.02 + eps, `scene ${i} pixel ${p}: background shows ${v}`);
       } else {
         labelled++;
-        assert.ok(v >= 0.1 - eps, `scene ${i} pixel ${p}: class ${full} shows ${v}`);
+        assert.ok(v >= 0.02 - eps, `scene ${i} pixel ${p}: class ${full} shows ${v}`);
         assert.ok(classes.has(full), `scene ${i} pixel ${p}: class ${full} was not placed`);
       }
       const expected = unseen.includes(full) ? IGNORE_LABEL : full;
