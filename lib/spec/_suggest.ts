@@ -23,8 +23,8 @@ export function editDistance(a: string, b: string): number {
 
 /**
  * The candidate `input` most likely meant, or `undefined` when none is close: a unique candidate
- * ending in `.input`, else the nearest within max(2, a third of the input's length) edits
- * (case-insensitive; ties go to the earlier candidate).
+ * ending in `.input`, else the nearest within max(2, a third of the input's length) edits and
+ * fewer edits than the input has characters (case-insensitive; ties go to the earlier candidate).
  */
 export function suggest(input: string, candidates: Iterable<string>): string | undefined {
   const list = [...candidates];
@@ -37,5 +37,6 @@ export function suggest(input: string, candidates: Iterable<string>): string | u
     const distance = editDistance(input.toLowerCase(), candidate.toLowerCase());
     if (distance < bestDistance) [best, bestDistance] = [candidate, distance];
   }
-  return bestDistance <= limit ? best : undefined;
+  // A candidate that shares nothing with the input (e.g. "7" -> "0") is no suggestion.
+  return bestDistance <= limit && bestDistance < input.length ? best : undefined;
 }

@@ -15,6 +15,8 @@ Deno.test("suggest() picks the nearest candidate within a third of the input's l
   assert.equal(suggest("tokenbank", ["module", "token-bank", "window-size"]), "token-bank");
   assert.equal(suggest("quik", ["smoke", "quick", "paper"]), "quick");
   assert.equal(suggest("zzzzzz", ["smoke", "quick", "paper"]), undefined);
+  assert.equal(suggest("7", ["0", "2", "6", "14"]), undefined);
+  assert.equal(suggest("66", ["0", "2", "6", "14"]), "6");
 });
 
 Deno.test("suggest() completes a unique trailing field name to its dotted key", () => {
