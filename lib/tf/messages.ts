@@ -29,6 +29,10 @@ export const messages = {
     `Cannot start the "${name}" tensor backend: ${detail}`,
   kernelMissing: (kernel: string, backend: string): string =>
     `Kernel "${kernel}" is not registered for the "${backend}" backend`,
+  shapeMismatch: (kernel: string, input: string, shape: number[], expected: number[]): string =>
+    `Kernel "${kernel}" got ${input} of shape [${shape.join(", ")}] where [${
+      expected.join(", ")
+    }] was expected`,
   unsupportedAttr: (kernel: string, attr: string, value: string): string =>
     `Kernel "${kernel}" on wasm does not support ${attr} ${value}`,
 };

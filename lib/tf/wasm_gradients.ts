@@ -7,7 +7,7 @@
  * - Input gradient (`Conv2DBackpropInput`, replaces tfjs's): one stride-1 `Conv2D` of `dy` with the
  *   filter rotated 180 degrees and its in/out channels swapped. For stride s > 1 the s*s output
  *   phases ("sub-pixel" decomposition) are packed as s*s*C output channels of that one convolution
- *   and interleaved by `DepthToSpace`, so no multiply is spent on inserted zeros.
+ *   and interleaved by one transpose, so no multiply is spent on inserted zeros.
  * - Filter gradient (`Conv2DBackpropFilter`, missing in tfjs): a `Conv2D` with the channels as the
  *   batch and `dy` as the filter, x^T [C,H,W,B] * dy^T [Ho,Wo,B,Cout] -> [C,kh,kw,Cout]; stride s
  *   becomes a dilation of s (XNNPACK skips the holes).
@@ -135,6 +135,12 @@ function checkDilations(kernel: string, dilations: number | [number, number] | u
   }
 }
 
+function checkShape(kernel: string, dy: TensorInfo, expected: number[]): void {
+  if (dy.shape.length !== expected.length || dy.shape.some((n, i) => n !== expected[i])) {
+    throw new TypeError(messages.shapeMismatch(kernel, "dy", dy.shape, expected));
+  }
+}
+
 /** Pads for a conv whose input is `[lo, hi)`-padded: negative ones become crops of the input. */
 function splitPads(lo: number, hi: number, size: number) {
   return {
@@ -198,7 +204,7 @@ function planAxis(k: number, stride: number, padBefore: number, inSize: number):
   return { lo, length, taps, perPhase: Math.ceil(inSize / stride) };
 }
 
-/** Conv2DBackpropInput as one stride-1 conv2d (+ DepthToSpace for stride > 1). */
+/** Conv2DBackpropInput as one stride-1 conv2d (+ a phase interleave for stride > 1). */
 export const conv2dBackpropInput: KernelFunc = ({ inputs, backend, attrs }) => {
   const { dy, filter } = inputs as { dy: TensorInfo; filter: TensorInfo };
   const a = attrs as unknown as Conv2DBackpropInputAttrs;
@@ -211,6 +217,7 @@ export const conv2dBackpropInput: KernelFunc = ({ inputs, backend, attrs }) => {
     a.pad,
     a.dimRoundingMode,
   );
+  checkShape(Conv2DBackpropInput, dy, info.outShape);
   const { batchSize, inHeight, inWidth, inChannels, outChannels, filterHeight, filterWidth } = info;
   const { strideHeight: sh, strideWidth: sw } = info;
   const rows = planAxis(filterHeight, sh, info.padInfo.top, inHeight);
@@ -249,24 +256,15 @@ export const conv2dBackpropInput: KernelFunc = ({ inputs, backend, attrs }) => {
       right: cols.perPhase + cols.length - 1 - info.outWidth - left,
     });
     if (phases > 1) {
-      if (sh === sw) {
-        out = s.run("DepthToSpace", { x: out }, { blockSize: sh, dataFormat: "NHWC" });
-      } else {
-        const split = s.reshape(out, [
-          batchSize,
-          rows.perPhase,
-          cols.perPhase,
-          sh,
-          sw,
-          inChannels,
-        ]);
-        out = s.reshape(s.transpose(split, [0, 1, 3, 2, 4, 5]), [
-          batchSize,
-          rows.perPhase * sh,
-          cols.perPhase * sw,
-          inChannels,
-        ]);
-      }
+      // [B*Hu, Wu, sh, sw*C] -> [B*Hu, sh, Wu, sw*C]: interleave the phases (a rank-4 transpose;
+      // tfjs's DepthToSpace and rank > 4 transposes are generic loops, ~30x slower here).
+      const split = s.reshape(out, [batchSize * rows.perPhase, cols.perPhase, sh, sw * inChannels]);
+      out = s.reshape(s.transpose(split, [0, 2, 1, 3]), [
+        batchSize,
+        rows.perPhase * sh,
+        cols.perPhase * sw,
+        inChannels,
+      ]);
     }
     return s.slice(out, [0, 0, 0, 0], [batchSize, inHeight, inWidth, inChannels]);
   });
@@ -285,9 +283,10 @@ export const conv2dBackpropFilter: KernelFunc = ({ inputs, backend, attrs }) => 
     a.pad,
     a.dimRoundingMode,
   );
+  checkShape(Conv2DBackpropFilter, dy, info.outShape);
   const { filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw } = info;
   return withScratch(backend, (s) => {
-    const xT = s.transpose(x, [3, 1, 2, 0]);
+    const xT = channelsToBatch(s, x);
     const dyT = s.transpose(dy, [1, 2, 0, 3]);
     const top = info.padInfo.top;
     const left = info.padInfo.left;
@@ -301,15 +300,31 @@ export const conv2dBackpropFilter: KernelFunc = ({ inputs, backend, attrs }) => 
   });
 };
 
+/**
+ * [B,H,W,C] -> [C,H,W,B] as a rank-2 and a rank-3 transpose: tfjs's rank-4 loop for this
+ * permutation writes with a large stride and is 2-4x slower.
+ */
+function channelsToBatch(s: Scratch, x: TensorInfo): TensorInfo {
+  const [b, h, w, c] = x.shape as Shape4;
+  const hwcb = s.transpose(s.reshape(x, [b, h * w * c]), [1, 0]);
+  const chwb = s.transpose(s.reshape(hwcb, [h * w, c, b]), [1, 0, 2]);
+  return s.reshape(chwb, [c, h, w, b]);
+}
+
 /** Inserts stride-1 zeros between the rows and columns of `dy` ([B,Ho,Wo,C] -> [B,sh*Ho,sw*Wo,C]). */
 function insertZeros(s: Scratch, dy: TensorInfo, sh: number, sw: number): TensorInfo {
   if (sh === 1 && sw === 1) return dy;
   const [b, h, w, c] = dy.shape as Shape4;
-  const spread = s.run("PadV2", { x: s.reshape(dy, [b, h, 1, w, 1, c]) }, {
-    paddings: [[0, 0], [0, 0], [0, sh - 1], [0, 0], [0, sw - 1], [0, 0]],
+  // Two rank-3 pads (tfjs's rank-6 pad is a generic loop): columns, then rows.
+  const cols = s.run("PadV2", { x: s.reshape(dy, [b * h * w, 1, c]) }, {
+    paddings: [[0, 0], [0, sw - 1], [0, 0]],
     constantValue: 0,
   });
-  return s.reshape(spread, [b, h * sh, w * sw, c]);
+  const rows = s.run("PadV2", { x: s.reshape(cols, [b * h, 1, w * sw * c]) }, {
+    paddings: [[0, 0], [0, sh - 1], [0, 0]],
+    constantValue: 0,
+  });
+  return s.reshape(rows, [b, h * sh, w * sw, c]);
 }
 
 /** DepthwiseConv2dNativeBackpropInput as a depthwise conv of (zero-inserted) dy, rotated filter. */
@@ -326,6 +341,7 @@ export const depthwiseBackpropInput: KernelFunc = ({ inputs, backend, attrs }) =
     a.dimRoundingMode,
     true,
   );
+  checkShape(DepthwiseConv2dNativeBackpropInput, dy, info.outShape);
   const { batchSize, inHeight, inWidth, inChannels, filterHeight: kh, filterWidth: kw } = info;
   const { strideHeight: sh, strideWidth: sw } = info;
   const multiplier = info.outChannels / inChannels;
@@ -362,14 +378,20 @@ export const depthwiseBackpropFilter: KernelFunc = ({ inputs, backend, attrs }) 
     a.dimRoundingMode,
     true,
   );
+  checkShape(DepthwiseConv2dNativeBackpropFilter, dy, info.outShape);
   const { batchSize: b, inHeight, inWidth, inChannels: c, outHeight, outWidth } = info;
   const { filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw } = info;
   const m = info.outChannels / c;
   return withScratch(backend, (s) => {
     // x -> [1, H, W, C*B]; dy -> [Ho, Wo, C*B, m]; one image whose channels are (c, b) pairs.
-    const xT = s.reshape(s.transpose(x, [1, 2, 3, 0]), [1, inHeight, inWidth, c * b]);
-    const dy5 = s.reshape(dy, [b, outHeight, outWidth, c, m]);
-    const dyT = s.reshape(s.transpose(dy5, [1, 2, 3, 0, 4]), [outHeight, outWidth, c * b, m]);
+    const xT = s.reshape(s.transpose(s.reshape(x, [b, inHeight * inWidth * c]), [1, 0]), [
+      1,
+      inHeight,
+      inWidth,
+      c * b,
+    ]);
+    const dy3 = s.reshape(dy, [b, outHeight * outWidth * c, m]);
+    const dyT = s.reshape(s.transpose(dy3, [1, 0, 2]), [outHeight, outWidth, c * b, m]);
     const top = info.padInfo.top;
     const left = info.padInfo.left;
     const grad = conv(s, xT, dyT, {
