@@ -32,9 +32,18 @@ export async function gzip(bytes: Uint8Array): Promise<Uint8Array> {
   return new Uint8Array(await new Response(stream).arrayBuffer());
 }
 
-/** Writes files (name -> bytes) into a fresh temporary directory and returns its path. */
+const created: string[] = [];
+globalThis.addEventListener("unload", () => {
+  for (const dir of created) Deno.removeSync(dir, { recursive: true });
+});
+
+/**
+ * Writes files (name -> bytes) into a fresh temporary directory and returns its path; the
+ * directories are removed when the test process ends.
+ */
 export async function tempDirWith(files: Record<string, Uint8Array>): Promise<string> {
   const dir = await Deno.makeTempDir({ prefix: "c2s-idx-" });
+  created.push(dir);
   for (const [name, bytes] of Object.entries(files)) await Deno.writeFile(`${dir}/${name}`, bytes);
   return dir;
 }

@@ -136,6 +136,7 @@ Deno.test("runScenes() writes one PNG per scene and set, and reports the data so
     }
   } finally {
     console.log = log;
+    await Deno.remove(out, { recursive: true });
   }
   assert.equal(lines[0], `data: directory "${EMBEDDED_DIR}": t10k, 10000 items`);
   assert.equal(lines[2], "unseen: Trouser (1), Sneaker (7), Bag (8)");
