@@ -5,5 +5,7 @@
  *
  * @module
  */
+import assert from "node:assert/strict";
+
 export { parseArgs } from "node:util";
-export * as assert from "node:assert/strict";
+export { assert };
