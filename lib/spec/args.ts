@@ -71,11 +71,16 @@ Options:
   -h, --help                  Show this help.
 
 Examples:
-  deno task ablate token-bank                      Table IX: 4 bank sizes x 3 seeds, quick preset
-  deno task ablate token-bank --plan               What would run, and what is already done
-  deno task ablate module --preset paper --seeds 5 Table IV at the longest schedule, 5 seeds
-  deno task ablate all --preset smoke --workers 1  Every table, a few steps each (a smoke test)
-  deno task ablate window-size --db /tmp/w.duckdb  Table X into another database file
+  # Table IX: 4 bank sizes x 3 seeds at the quick preset
+  deno task ablate token-bank
+  # What would run, with overrides and hashes, and what is already done
+  deno task ablate token-bank --plan
+  # Table IV at the longest schedule, 5 seeds
+  deno task ablate module --preset paper --seeds 5
+  # Every table, a few steps each (a smoke test of the whole pipeline)
+  deno task ablate all --preset smoke --workers 1
+  # Table X into another database file
+  deno task ablate window-size --db /tmp/window.duckdb
 `;
 
 const OPTIONS = {
