@@ -64,6 +64,9 @@ export interface PseudoMaskExtras {
   maxClusters: number;
 }
 
+/** The options {@linkcode generatePseudoMasks} reads: the config block, extras optional. */
+export type PseudoMaskOptions = C2SConfig["pseudoMask"] & Partial<PseudoMaskExtras>;
+
 /** Defaults of {@linkcode PseudoMaskExtras}. */
 export const PSEUDO_MASK_EXTRAS: Readonly<PseudoMaskExtras> = {
   keepUnmerged: true,
@@ -109,7 +112,7 @@ function isCount(v: unknown): v is number {
 }
 
 /** Validates the input and options; returns the extras with defaults filled in. */
-function validate(input: PseudoMaskInput, options: C2SConfig["pseudoMask"]): PseudoMaskExtras {
+function validate(input: PseudoMaskInput, options: PseudoMaskOptions): PseudoMaskExtras {
   const { height: h, width: w, dim: d } = input;
   if (![h, w, d].every((v) => Number.isInteger(v) && v > 0)) {
     throw new RangeError(pseudoMaskMessages.badGrid(h, w, d));
@@ -225,7 +228,7 @@ function kmeansMasks(
  */
 export function generatePseudoMasks(
   input: PseudoMaskInput,
-  options: C2SConfig["pseudoMask"],
+  options: PseudoMaskOptions,
   seed: number,
 ): PseudoMaskResult {
   const t0 = performance.now();

@@ -84,3 +84,51 @@ export function synthesizeFeatures(
   }
   return { dense, height, width, dim, annotated, directions };
 }
+
+/** A synthetic scene: background 0, seen objects (annotated), unseen objects, none touching. */
+export interface SyntheticScene {
+  readonly input: PseudoMaskInput;
+  readonly regions: Int32Array;
+  readonly seenIds: number[];
+  readonly unseenIds: number[];
+}
+
+/**
+ * A 16 x 16 x 64 scene with `seen` annotated and `unseen` unannotated rectangular objects of 4-7
+ * positions a side, separated from each other by at least one background position.
+ */
+export function syntheticScene(
+  seed: number,
+  options: { seen?: number; unseen?: number; noise?: number } = {},
+): SyntheticScene {
+  const { seen = 1, unseen = 2, noise = 0.6 } = options;
+  const rng = testRng(seed * 7 + 1);
+  const rects: Rect[] = [];
+  const apart = (a: Rect, b: Rect) =>
+    a.y + a.h < b.y || b.y + b.h < a.y || a.x + a.w < b.x || b.x + b.w < a.x;
+  for (let id = 1; id <= seen + unseen; id++) {
+    for (let tries = 0; tries < 1000; tries++) {
+      const h = 4 + Math.floor(rng() * 4), w = 4 + Math.floor(rng() * 4);
+      const r = {
+        id,
+        y: 1 + Math.floor(rng() * (15 - h)),
+        x: 1 + Math.floor(rng() * (15 - w)),
+        h,
+        w,
+      };
+      if (rects.every((q) => apart(q, r))) {
+        rects.push(r);
+        break;
+      }
+    }
+  }
+  const regions = paintRegions(16, 16, rects);
+  const seenIds = rects.filter((r) => r.id <= seen).map((r) => r.id);
+  const unseenIds = rects.filter((r) => r.id > seen).map((r) => r.id);
+  const input = synthesizeFeatures(regions, { height: 16, width: 16, dim: 64 }, {
+    noise,
+    seed,
+    annotatedIds: seenIds,
+  });
+  return { input, regions, seenIds, unseenIds };
+}
