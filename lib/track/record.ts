@@ -113,9 +113,13 @@ class Validator {
     return value;
   }
 
+  /** A 32-bit signed integer (the database's INTEGER). */
   integer(value: unknown, field: string): number {
-    if (typeof value !== "number" || !Number.isInteger(value)) {
-      this.fail(field, "an integer", value);
+    if (
+      typeof value !== "number" || !Number.isInteger(value) || value < -(2 ** 31) ||
+      value >= 2 ** 31
+    ) {
+      this.fail(field, "an integer in [-2^31, 2^31)", value);
     }
     return value;
   }

@@ -380,9 +380,9 @@ export class RunStore {
    * attempt of the same hash, whose curves, results, class IoUs and artifacts are cleared), its
    * flattened config goes to `params`, and its own (ablation, variant) to `run_variants`.
    */
-  startRun(run: PlannedRunInfo, info: RunStartInfo = {}): Promise<void> {
+  async startRun(run: PlannedRunInfo, info: RunStartInfo = {}): Promise<void> {
     checkPlannedRun(run);
-    return this.#write(async (conn) => {
+    return await this.#write(async (conn) => {
       const values: DuckDBValue[] = [
         run.hash,
         run.hash,
@@ -623,7 +623,7 @@ export class RunStore {
    * name (other ablations keep theirs). Two rows with the same (ablation, variant, metric) are a
    * `TypeError`. Returns the number of rows stored.
    */
-  setPaperValues(rows: readonly PaperValueRow[]): Promise<number> {
+  async setPaperValues(rows: readonly PaperValueRow[]): Promise<number> {
     const seen = new Set<string>();
     rows.forEach((row, i) => {
       for (const field of ["tableId", "ablation", "variant", "metric"] as const) {
@@ -640,7 +640,7 @@ export class RunStore {
       }
       seen.add(key);
     });
-    return this.#write(async (conn) => {
+    return await this.#write(async (conn) => {
       for (const ablation of new Set(rows.map((r) => r.ablation))) {
         await conn.run("DELETE FROM paper_values WHERE ablation = ?", [ablation]);
       }
@@ -739,8 +739,10 @@ function checkPlannedRun(run: PlannedRunInfo): void {
       );
     }
   }
-  if (!Number.isInteger(run.seed)) {
-    throw new TypeError(msg.badArgument("startRun", "run.seed", "an integer", run.seed));
+  if (!Number.isInteger(run.seed) || run.seed < -(2 ** 31) || run.seed >= 2 ** 31) {
+    throw new TypeError(
+      msg.badArgument("startRun", "run.seed", "an integer in [-2^31, 2^31)", run.seed),
+    );
   }
 }
 

@@ -1,0 +1,502 @@
+import { assert } from "../../lib/_std.ts";
+import { DatabaseBusyError, RunStore } from "../../lib/track/store.ts";
+import { CONFIG, plannedRun, rejectsWith, sampleRecord, tempDir } from "./_helpers.ts";
+
+Deno.test("RunStore.open() creates every table and view of the schema", async () => {
+  await using tmp = await tempDir();
+  const store = await RunStore.open(`${tmp.dir}/runs.duckdb`);
+  try {
+    const { rows } = await store.query(
+      "SELECT table_name, table_type FROM information_schema.tables ORDER BY table_name",
+    );
+    assert.deepEqual(rows, [
+      ["artifacts", "BASE TABLE"],
+      ["class_iou", "BASE TABLE"],
+      ["metrics", "BASE TABLE"],
+      ["paper_values", "BASE TABLE"],
+      ["params", "BASE TABLE"],
+      ["results", "BASE TABLE"],
+      ["run_eval", "VIEW"],
+      ["run_variants", "BASE TABLE"],
+      ["runs", "BASE TABLE"],
+      ["schema_version", "BASE TABLE"],
+      ["t_crit", "BASE TABLE"],
+      ["variant_summary", "VIEW"],
+    ]);
+  } finally {
+    await store.close();
+  }
+});
+
+Deno.test("RunStore.open() gives runs the contract's columns and types", async () => {
+  await using tmp = await tempDir();
+  const store = await RunStore.open(`${tmp.dir}/runs.duckdb`);
+  try {
+    const { rows } = await store.query(
+      "SELECT column_name, data_type FROM information_schema.columns " +
+        "WHERE table_name = 'runs' ORDER BY ordinal_position",
+    );
+    assert.deepEqual(rows, [
+      ["id", "VARCHAR"],
+      ["hash", "VARCHAR"],
+      ["ablation", "VARCHAR"],
+      ["variant", "VARCHAR"],
+      ["seed", "INTEGER"],
+      ["preset", "VARCHAR"],
+      ["config", "JSON"],
+      ["overrides", "JSON"],
+      ["status", "VARCHAR"],
+      ["started_at", "TIMESTAMP"],
+      ["ended_at", "TIMESTAMP"],
+      ["git_commit", "VARCHAR"],
+      ["git_dirty", "BOOLEAN"],
+      ["versions", "JSON"],
+      ["backend", "VARCHAR"],
+      ["host", "VARCHAR"],
+      ["pid", "INTEGER"],
+      ["error", "VARCHAR"],
+      ["failed_step", "INTEGER"],
+    ]);
+  } finally {
+    await store.close();
+  }
+});
+
+Deno.test("reopening a run store keeps its rows and writes one schema version", async () => {
+  await using tmp = await tempDir();
+  const path = `${tmp.dir}/runs.duckdb`;
+  let store = await RunStore.open(path);
+  await store.ingestRecord(sampleRecord());
+  await store.close();
+  store = await RunStore.open(path);
+  try {
+    const { rows } = await store.query(
+      "SELECT (SELECT count(*) FROM runs), (SELECT count(*) FROM schema_version), " +
+        "(SELECT count(*) FROM t_crit), (SELECT max(version) FROM schema_version)",
+    );
+    assert.deepEqual(rows, [[1, 1, 1000, 1]]);
+  } finally {
+    await store.close();
+  }
+});
+
+Deno.test("RunStore.open() refuses a file written by a newer schema version", async () => {
+  await using tmp = await tempDir();
+  const path = `${tmp.dir}/runs.duckdb`;
+  const store = await RunStore.open(path);
+  await store.query("INSERT INTO schema_version VALUES (99, now()::TIMESTAMP)");
+  await store.close();
+  const expected =
+    `Database "${path}" has schema version 99, newer than this code's 1: update c2s-lab to read it`;
+  await rejectsWith(() => RunStore.open(path), Error, expected);
+  // The failed open released the file, so a second open reaches the same check.
+  await rejectsWith(() => RunStore.open(path, { readOnly: true }), Error, expected);
+});
+
+Deno.test("a read-only open of a missing file fails with NotFound and creates nothing", async () => {
+  await using tmp = await tempDir();
+  const path = `${tmp.dir}/none.duckdb`;
+  await rejectsWith(
+    () => RunStore.open(path, { readOnly: true }),
+    Deno.errors.NotFound,
+    `Database "${path}" does not exist: run an ablation first (\`deno task ablate NAME\`) ` +
+      "or point --db at an existing file",
+  );
+  await assert.rejects(() => Deno.stat(path), Deno.errors.NotFound);
+});
+
+Deno.test("opening one file twice in a process is refused until the first store closes", async () => {
+  await using tmp = await tempDir();
+  const path = `${tmp.dir}/runs.duckdb`;
+  const first = await RunStore.open(path);
+  await rejectsWith(
+    () => RunStore.open(path),
+    Error,
+    `Database "${path}" is already open in this process: ` +
+      "pass the open RunStore around instead of opening the file twice",
+  );
+  await first.close();
+  const second = await RunStore.open(path);
+  await second.close();
+});
+
+Deno.test("a closed store rejects calls with an error naming it", async () => {
+  await using tmp = await tempDir();
+  const path = `${tmp.dir}/runs.duckdb`;
+  const store = await RunStore.open(path);
+  await store.close();
+  await store.close();
+  assert.equal(store.closed, true);
+  await rejectsWith(() => store.finishedHashes(), Error, `Run store "${path}" is closed`);
+});
+
+Deno.test("a read-only store refuses writes", async () => {
+  await using tmp = await tempDir();
+  const path = `${tmp.dir}/runs.duckdb`;
+  await (await RunStore.open(path)).close();
+  const store = await RunStore.open(path, { readOnly: true });
+  try {
+    await rejectsWith(() => store.startRun(plannedRun()), Error, /read-only mode/);
+  } finally {
+    await store.close();
+  }
+});
+
+Deno.test("startRun() writes a running row, flattened params and the run's membership", async () => {
+  await using tmp = await tempDir();
+  const store = await RunStore.open(`${tmp.dir}/runs.duckdb`);
+  try {
+    await store.startRun(plannedRun(), {
+      pid: 4242,
+      host: "box",
+      backend: "wasm",
+      versions: { deno: "2.9.6" },
+      git: { commit: "abc", dirty: true },
+      startedAt: new Date("2025-01-02T03:04:05.678Z"),
+    });
+    const runs = await store.queryObjects(
+      "SELECT id, hash, status, started_at, ended_at, pid, host, backend, git_commit, git_dirty, " +
+        "versions, config, overrides FROM runs",
+    );
+    assert.deepEqual(runs, [{
+      id: "h0001",
+      hash: "h0001",
+      status: "running",
+      started_at: "2025-01-02T03:04:05.678Z",
+      ended_at: null,
+      pid: 4242,
+      host: "box",
+      backend: "wasm",
+      git_commit: "abc",
+      git_dirty: true,
+      versions: { deno: "2.9.6" },
+      config: CONFIG,
+      overrides: { "distill.global.bankSize": 6 },
+    }]);
+    const params = await store.query("SELECT key, value FROM params ORDER BY key");
+    assert.deepEqual(params.rows, [
+      ["data.trainScenes", "64"],
+      ["data.unseen", '["Trouser","Bag"]'],
+      ["distill.global.bankSize", "6"],
+      ["distill.global.loss", "infonce"],
+      ["distill.weight", "0.5"],
+      ["teacherPath", null],
+    ]);
+    const members = await store.query("SELECT * FROM run_variants");
+    assert.deepEqual(members.rows, [["token-bank", "6", "h0001", 1]]);
+  } finally {
+    await store.close();
+  }
+});
+
+Deno.test("startRun() rejects a planned run without a hash", async () => {
+  await using tmp = await tempDir();
+  const store = await RunStore.open(`${tmp.dir}/runs.duckdb`);
+  try {
+    await rejectsWith(
+      () => store.startRun(plannedRun({ hash: "" })),
+      TypeError,
+      'startRun(): run.hash must be a non-empty string, got ""',
+    );
+  } finally {
+    await store.close();
+  }
+});
+
+Deno.test("finishRun(), failRun() and interruptRun() set status, end time and error", async () => {
+  await using tmp = await tempDir();
+  const store = await RunStore.open(`${tmp.dir}/runs.duckdb`);
+  try {
+    for (const hash of ["a", "b", "c"]) await store.startRun(plannedRun({ hash }));
+    const end = new Date("2030-01-01T00:00:00.000Z");
+    await store.finishRun("a", { endedAt: end });
+    await store.failRun("b", new RangeError("loss is NaN"), 17, { endedAt: end });
+    await store.interruptRun("c", { reason: "SIGINT", endedAt: end });
+    const { rows } = await store.query(
+      "SELECT id, status, ended_at, split_part(error, chr(10), 1), failed_step FROM runs ORDER BY id",
+    );
+    assert.deepEqual(rows, [
+      ["a", "finished", "2030-01-01T00:00:00.000Z", null, null],
+      ["b", "failed", "2030-01-01T00:00:00.000Z", "RangeError: loss is NaN", 17],
+      ["c", "interrupted", "2030-01-01T00:00:00.000Z", "SIGINT", null],
+    ]);
+    assert.equal(await store.runStatus("b"), "failed");
+    assert.equal(await store.runStatus("zzz"), null);
+  } finally {
+    await store.close();
+  }
+});
+
+Deno.test("lifecycle calls on an unknown run are a RangeError naming it", async () => {
+  await using tmp = await tempDir();
+  const store = await RunStore.open(`${tmp.dir}/runs.duckdb`);
+  try {
+    const message = 'Unknown run "nope": no row in "runs" has this id';
+    await rejectsWith(() => store.finishRun("nope"), RangeError, message);
+    await rejectsWith(() => store.failRun("nope", "x"), RangeError, message);
+    await rejectsWith(() => store.interruptRun("nope"), RangeError, message);
+    await rejectsWith(() => store.appendMetrics("nope", []), RangeError, message);
+  } finally {
+    await store.close();
+  }
+});
+
+Deno.test("ingestRecord() round-trips every part of a record", async () => {
+  await using tmp = await tempDir();
+  const store = await RunStore.open(`${tmp.dir}/runs.duckdb`);
+  try {
+    const record = sampleRecord();
+    assert.equal(await store.ingestRecord(record), "h0001");
+    const run = await store.queryObjects("SELECT * EXCLUDE (pid) FROM runs");
+    assert.deepEqual(run, [{
+      id: "h0001",
+      hash: "h0001",
+      ablation: "token-bank",
+      variant: "6",
+      seed: 1,
+      preset: "smoke",
+      config: CONFIG,
+      overrides: { "distill.global.bankSize": 6 },
+      status: "finished",
+      started_at: "2025-03-01T10:00:00.000Z",
+      ended_at: "2025-03-01T10:02:30.500Z",
+      git_commit: "abc123",
+      git_dirty: false,
+      versions: { deno: "2.9.6", tfjs: "4.22.0" },
+      backend: "wasm",
+      host: "box",
+      error: null,
+      failed_step: null,
+    }]);
+    const metrics = await store.query("SELECT step, name, value FROM metrics ORDER BY step, name");
+    assert.deepEqual(metrics.rows, record.metrics.map((m) => [m.step, m.name, m.value]));
+    const results = await store.query("SELECT split, metric, value FROM results ORDER BY metric");
+    assert.deepEqual(results.rows, [["eval", "hIoU", 40], ["eval", "sIoU", 60], [
+      "eval",
+      "uIoU",
+      30,
+    ]]);
+    const classes = await store.query("SELECT class, seen, iou FROM class_iou ORDER BY class");
+    assert.deepEqual(classes.rows, [["Coat", true, null], ["Trouser", false, 31.5]]);
+    const files = await store.query("SELECT kind, path, sha256 FROM artifacts");
+    assert.deepEqual(files.rows, [["checkpoint", "ckpt/h0001.bin", "ab".repeat(32)]]);
+    const members = await store.query("SELECT * FROM run_variants");
+    assert.deepEqual(members.rows, [["token-bank", "6", "h0001", 1]]);
+    assert.deepEqual(await store.finishedHashes(), new Set(["h0001"]));
+  } finally {
+    await store.close();
+  }
+});
+
+Deno.test("ingesting a record twice leaves the same rows", async () => {
+  await using tmp = await tempDir();
+  const store = await RunStore.open(`${tmp.dir}/runs.duckdb`);
+  try {
+    const counts = () =>
+      store.query(
+        "SELECT (SELECT count(*) FROM runs), (SELECT count(*) FROM params), " +
+          "(SELECT count(*) FROM metrics), (SELECT count(*) FROM results), " +
+          "(SELECT count(*) FROM class_iou), (SELECT count(*) FROM artifacts), " +
+          "(SELECT count(*) FROM run_variants)",
+      );
+    await store.ingestRecord(sampleRecord());
+    const once = await counts();
+    await store.ingestRecord(sampleRecord());
+    assert.deepEqual(await counts(), once);
+    assert.deepEqual(once.rows, [[1, 6, 3, 3, 2, 1, 1]]);
+  } finally {
+    await store.close();
+  }
+});
+
+Deno.test("ingestRecord() keeps the pid startRun() wrote and replaces live curves", async () => {
+  await using tmp = await tempDir();
+  const store = await RunStore.open(`${tmp.dir}/runs.duckdb`);
+  try {
+    await store.startRun(plannedRun(), { pid: 777 });
+    await store.appendMetrics("h0001", [{ step: 5, name: "loss", value: 9 }]);
+    assert.deepEqual((await store.query("SELECT count(*) FROM metrics")).rows, [[1]]);
+    await store.ingestRecord(sampleRecord());
+    const { rows } = await store.query(
+      "SELECT pid, status, (SELECT count(*) FROM metrics), (SELECT count(*) FROM metrics WHERE step = 5) FROM runs",
+    );
+    assert.deepEqual(rows, [[777, "finished", 3, 0]]);
+  } finally {
+    await store.close();
+  }
+});
+
+Deno.test("a new attempt of a run clears the results of the earlier one", async () => {
+  await using tmp = await tempDir();
+  const store = await RunStore.open(`${tmp.dir}/runs.duckdb`);
+  try {
+    await store.ingestRecord(sampleRecord());
+    await store.startRun(plannedRun());
+    const { rows } = await store.query(
+      "SELECT status, (SELECT count(*) FROM results), (SELECT count(*) FROM class_iou), " +
+        "(SELECT count(*) FROM artifacts), (SELECT count(*) FROM metrics) FROM runs",
+    );
+    assert.deepEqual(rows, [["running", 0, 0, 0, 0]]);
+    assert.deepEqual(await store.finishedHashes(), new Set());
+  } finally {
+    await store.close();
+  }
+});
+
+Deno.test("an ingest that fails midway leaves the database as it was", async () => {
+  await using tmp = await tempDir();
+  const store = await RunStore.open(`${tmp.dir}/runs.duckdb`);
+  try {
+    await store.startRun(plannedRun(), { pid: 1 });
+    // Without the artifacts table the last bulk insert fails, after runs, params, metrics and
+    // results were written in the same transaction.
+    await store.query("DROP TABLE artifacts");
+    await rejectsWith(() => store.ingestRecord(sampleRecord()), Error, /artifacts/);
+    const { rows } = await store.query(
+      "SELECT status, ended_at, (SELECT count(*) FROM metrics), (SELECT count(*) FROM results) FROM runs",
+    );
+    assert.deepEqual(rows, [["running", null, 0, 0]]);
+  } finally {
+    await store.close();
+  }
+});
+
+Deno.test("ingestRecord() validates the record before writing", async () => {
+  await using tmp = await tempDir();
+  const store = await RunStore.open(`${tmp.dir}/runs.duckdb`);
+  try {
+    const bad = sampleRecord({ seed: 1.5 });
+    await rejectsWith(
+      () => store.ingestRecord(bad),
+      TypeError,
+      'Invalid run record "record h0001": field "seed" must be an integer in [-2^31, 2^31), got 1.5 (a number)',
+    );
+    assert.deepEqual((await store.query("SELECT count(*) FROM runs")).rows, [[0]]);
+  } finally {
+    await store.close();
+  }
+});
+
+Deno.test("addVariantMembership() lets one run serve rows of several tables, once each", async () => {
+  await using tmp = await tempDir();
+  const store = await RunStore.open(`${tmp.dir}/runs.duckdb`);
+  try {
+    await store.ingestRecord(sampleRecord());
+    await store.addVariantMembership("loss", "infonce", "h0001", 1);
+    await store.addVariantMembership("loss", "infonce", "h0001", 1);
+    const { rows } = await store.query(
+      "SELECT ablation, variant, run_id, seed FROM run_variants ORDER BY ablation",
+    );
+    assert.deepEqual(rows, [["loss", "infonce", "h0001", 1], ["token-bank", "6", "h0001", 1]]);
+  } finally {
+    await store.close();
+  }
+});
+
+Deno.test("setPaperValues() replaces the values of the ablations it names only", async () => {
+  await using tmp = await tempDir();
+  const store = await RunStore.open(`${tmp.dir}/runs.duckdb`);
+  try {
+    await store.setPaperValues([
+      { tableId: "IX", ablation: "token-bank", variant: "0", metric: "hIoU", value: 1 },
+      { tableId: "VI", ablation: "loss", variant: "l2", metric: "hIoU", value: 2 },
+    ]);
+    assert.equal(
+      await store.setPaperValues([
+        { tableId: "IX", ablation: "token-bank", variant: "6", metric: "hIoU", value: 3 },
+      ]),
+      1,
+    );
+    const { rows } = await store.query(
+      "SELECT table_id, ablation, variant, metric, value FROM paper_values ORDER BY ablation",
+    );
+    assert.deepEqual(rows, [["VI", "loss", "l2", "hIoU", 2], ["IX", "token-bank", "6", "hIoU", 3]]);
+  } finally {
+    await store.close();
+  }
+});
+
+Deno.test("setPaperValues() rejects duplicate keys and non-finite values", async () => {
+  await using tmp = await tempDir();
+  const store = await RunStore.open(`${tmp.dir}/runs.duckdb`);
+  try {
+    const row = { tableId: "IX", ablation: "token-bank", variant: "6", metric: "hIoU", value: 1 };
+    await rejectsWith(
+      () => store.setPaperValues([row, row]),
+      TypeError,
+      'Paper values list (ablation "token-bank", variant "6", metric "hIoU") twice',
+    );
+    await rejectsWith(
+      () => store.setPaperValues([{ ...row, value: NaN }]),
+      TypeError,
+      'Paper value 0: field "value" must be a finite number, got null',
+    );
+    assert.deepEqual((await store.query("SELECT count(*) FROM paper_values")).rows, [[0]]);
+  } finally {
+    await store.close();
+  }
+});
+
+Deno.test("query() returns plain values: numbers for integers and decimals, ISO times, parsed JSON", async () => {
+  await using tmp = await tempDir();
+  const store = await RunStore.open(`${tmp.dir}/runs.duckdb`);
+  try {
+    const result = await store.query(
+      "SELECT 7::BIGINT AS big, 9007199254740993::HUGEINT AS huge, 1.25::DECIMAL(5,2) AS dec, " +
+        "TIMESTAMP '2024-05-06 07:08:09.5' AS ts, DATE '2024-05-06' AS d, '{\"a\":[1]}'::JSON AS j, " +
+        "[1, 2] AS list, 'nan'::DOUBLE AS nan, INTERVAL 90 MINUTE AS span, ? AS bound",
+      ["x"],
+    );
+    assert.deepEqual(result.columns, [
+      "big",
+      "huge",
+      "dec",
+      "ts",
+      "d",
+      "j",
+      "list",
+      "nan",
+      "span",
+      "bound",
+    ]);
+    assert.deepEqual(result.rows, [[
+      7,
+      "9007199254740993",
+      1.25,
+      "2024-05-06T07:08:09.500Z",
+      "2024-05-06",
+      { a: [1] },
+      [1, 2],
+      NaN,
+      "01:30:00",
+      "x",
+    ]]);
+  } finally {
+    await store.close();
+  }
+});
+
+Deno.test("calls on one store run in call order even when not awaited", async () => {
+  await using tmp = await tempDir();
+  const store = await RunStore.open(`${tmp.dir}/runs.duckdb`);
+  try {
+    const calls = [
+      store.startRun(plannedRun()),
+      store.appendMetrics("h0001", [{ step: 1, name: "loss", value: 1 }]),
+      store.finishRun("h0001"),
+      store.query("SELECT status, (SELECT count(*) FROM metrics) FROM runs"),
+    ] as const;
+    const [, , , result] = await Promise.all(calls);
+    assert.deepEqual(result.rows, [["finished", 1]]);
+  } finally {
+    await store.close();
+  }
+});
+
+Deno.test("DatabaseBusyError carries the path and pid", () => {
+  const error = new DatabaseBusyError("runs.duckdb", 12, 0);
+  assert.equal(error.pid, 12);
+  assert.equal(error.path, "runs.duckdb");
+  assert.equal(error.name, "DatabaseBusyError");
+  assert.match(error.message, /^Database "runs\.duckdb" is in use by another process \(pid 12\): /);
+});
