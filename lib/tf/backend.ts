@@ -109,17 +109,25 @@ async function start(name: string): Promise<string> {
   return tf.getBackend();
 }
 
-/** Imports `@tensorflow/tfjs` once, for the gradient functions it registers. */
+/**
+ * Imports `@tensorflow/tfjs` once, for the gradient functions it registers: through deno.json's
+ * import map when it declares the package, else pinned to tfjs-core's own version (so both share
+ * one tfjs-core instance).
+ */
 async function ensureGradients(): Promise<void> {
   if (tf.getGradient(tf.Conv2D) !== undefined) return;
-  try {
-    const union = await import("@tensorflow/tfjs");
-    versions.tfjs = union.version.tfjs;
-  } catch (error) {
-    throw new Error(messages.gradientsMissing(describe(error)));
+  const failures: string[] = [];
+  for (const specifier of ["@tensorflow/tfjs", `npm:@tensorflow/tfjs@${tf.version_core}`]) {
+    try {
+      const union = await import(specifier) as { version?: { tfjs?: string } };
+      versions.tfjs = union.version?.tfjs ?? "?";
+      break;
+    } catch (error) {
+      failures.push(describe(error));
+    }
   }
   if (tf.getGradient(tf.Conv2D) === undefined) {
-    throw new Error(messages.gradientsMissing("it registered no gradient for Conv2D"));
+    throw new Error(messages.gradientsMissing(failures.join("; ") || "it registered none"));
   }
 }
 

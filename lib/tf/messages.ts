@@ -24,7 +24,7 @@ export const messages = {
   gradientsMissing: (detail: string): string =>
     `Cannot register tfjs's gradient functions: "@tensorflow/tfjs" cannot be imported (${detail}). ` +
     `tfjs-core's own bundles carry none; add "@tensorflow/tfjs": "npm:@tensorflow/tfjs@4.22.0" ` +
-    `to the imports of deno.json (the same version as "@tensorflow/tfjs-core").`,
+    `(the version of "@tensorflow/tfjs-core") to the imports of deno.json and run \`deno install\`.`,
   backendFailed: (name: string, detail: string): string =>
     `Cannot start the "${name}" tensor backend: ${detail}`,
   kernelMissing: (kernel: string, backend: string): string =>
