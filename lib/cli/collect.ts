@@ -5,11 +5,11 @@
  * @module
  */
 
-import { parseTaskArgs, parseWait, runTask, stringOption } from "../track/_cli.ts";
+import { openForTask, parseTaskArgs, parseWait, runTask, stringOption } from "../track/_cli.ts";
 import { collectRecords } from "../track/collect.ts";
 import * as msg from "../track/messages.ts";
 import { DEFAULT_RECORD_DIR } from "../track/record.ts";
-import { DEFAULT_DB_PATH, RunStore } from "../track/store.ts";
+import { DEFAULT_DB_PATH } from "../track/store.ts";
 
 const TASK = "collect";
 
@@ -68,7 +68,7 @@ export async function main(args: readonly string[]): Promise<number> {
     }
     throw error;
   }
-  const store = await RunStore.open(parsed.db, { waitMs: parsed.waitMs });
+  const store = await openForTask(parsed.db, { waitMs: parsed.waitMs });
   try {
     const result = await collectRecords(store, parsed.from, {
       move: !parsed.keep,

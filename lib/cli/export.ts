@@ -4,10 +4,10 @@
  * @module
  */
 
-import { parseTaskArgs, parseWait, runTask, stringOption } from "../track/_cli.ts";
+import { openForTask, parseTaskArgs, parseWait, runTask, stringOption } from "../track/_cli.ts";
 import { exportParquet } from "../track/export.ts";
 import * as msg from "../track/messages.ts";
-import { DEFAULT_DB_PATH, RunStore } from "../track/store.ts";
+import { DEFAULT_DB_PATH } from "../track/store.ts";
 
 const TASK = "export";
 
@@ -56,7 +56,7 @@ export async function main(args: readonly string[]): Promise<number> {
     console.log(msg.EXPORT_HELP);
     return 0;
   }
-  const store = await RunStore.open(parsed.db, { readOnly: true, waitMs: parsed.waitMs });
+  const store = await openForTask(parsed.db, { readOnly: true, waitMs: parsed.waitMs });
   try {
     for (const file of await exportParquet(store, parsed.parquet)) {
       console.log(msg.exportedOne(file.name, file.rows, file.path));

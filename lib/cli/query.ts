@@ -5,10 +5,10 @@
  * @module
  */
 
-import { parseTaskArgs, parseWait, runTask, stringOption } from "../track/_cli.ts";
+import { openForTask, parseTaskArgs, parseWait, runTask, stringOption } from "../track/_cli.ts";
 import { formatResult, isOutputFormat, OutputFormat } from "../track/format.ts";
 import * as msg from "../track/messages.ts";
-import { DEFAULT_DB_PATH, RunStore } from "../track/store.ts";
+import { DEFAULT_DB_PATH } from "../track/store.ts";
 
 const TASK = "query";
 
@@ -65,7 +65,7 @@ export async function main(args: readonly string[]): Promise<number> {
     console.log(msg.QUERY_HELP);
     return 0;
   }
-  const store = await RunStore.open(parsed.db, {
+  const store = await openForTask(parsed.db, {
     readOnly: !parsed.write,
     create: false,
     waitMs: parsed.waitMs,

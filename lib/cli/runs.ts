@@ -4,12 +4,12 @@
  * @module
  */
 
-import { parseTaskArgs, parseWait, runTask, stringOption } from "../track/_cli.ts";
+import { openForTask, parseTaskArgs, parseWait, runTask, stringOption } from "../track/_cli.ts";
 import { formatResult, isOutputFormat, OutputFormat } from "../track/format.ts";
 import { listRuns } from "../track/list_runs.ts";
 import * as msg from "../track/messages.ts";
 import { isRunStatus, RunStatus } from "../track/schema.ts";
-import { DEFAULT_DB_PATH, RunStore } from "../track/store.ts";
+import { DEFAULT_DB_PATH } from "../track/store.ts";
 
 const TASK = "runs";
 
@@ -79,7 +79,7 @@ export async function main(args: readonly string[]): Promise<number> {
     console.log(msg.RUNS_HELP);
     return 0;
   }
-  const store = await RunStore.open(parsed.db, { readOnly: true, waitMs: parsed.waitMs });
+  const store = await openForTask(parsed.db, { readOnly: true, waitMs: parsed.waitMs });
   try {
     const result = await listRuns(store, {
       ...(parsed.ablation === null ? {} : { ablation: parsed.ablation }),

@@ -7,6 +7,7 @@
 
 import { parseArgs } from "../_std.ts";
 import * as msg from "./messages.ts";
+import { RunStore, type RunStoreOptions } from "./store.ts";
 
 /** Option declarations as `node:util` parseArgs takes them. */
 export type OptionSpec = Record<
@@ -63,4 +64,20 @@ export async function runTask(main: () => Promise<number>): Promise<number> {
     console.error(`error: ${text}`);
     return 1;
   }
+}
+
+/** Opens the store for a task; with a wait, says once on stderr whom it is waiting for. */
+export function openForTask(
+  path: string,
+  options: Pick<RunStoreOptions, "readOnly" | "create" | "waitMs">,
+): Promise<RunStore> {
+  let told = false;
+  return RunStore.open(path, {
+    ...options,
+    onBusy: (pid) => {
+      if (told) return;
+      told = true;
+      console.error(msg.waitingFor(path, pid, options.waitMs ?? 0));
+    },
+  });
 }

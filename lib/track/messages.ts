@@ -52,6 +52,13 @@ export const BUSY_HINT =
   "only one process may write a DuckDB file: stop that process, pass --wait SECONDS, " +
   "or let it ingest per-run record files with `deno task collect`";
 
+/** Printed once by a task waiting for the file (`--wait`). */
+export function waitingFor(path: string, pid: number | null, waitMs: number): string {
+  return `waiting up to ${(waitMs / 1000).toFixed(1)} s for ${
+    pid === null ? "another process" : `pid ${pid}`
+  } to release ${q(path)}...`;
+}
+
 /** This process already holds a store on the same file. */
 export function databaseOpenInProcess(path: string): string {
   return `Database ${q(path)} is already open in this process: ` +

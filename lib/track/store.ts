@@ -93,6 +93,8 @@ export interface RunStoreOptions {
    * @default 250
    */
   pollMs?: number;
+  /** Called each time the file is found held and a retry follows (e.g. to say "waiting..."). */
+  onBusy?: (pid: number | null, waitedMs: number) => void;
 }
 
 /** What {@linkcode RunStore.startRun} needs of a planned run (a `PlannedRun` from lib/spec fits). */
@@ -323,12 +325,10 @@ export class RunStore {
           throw new Error(msg.databaseOpenFailed(path, text), { cause: error });
         }
         const elapsed = Date.now() - started;
-        if (elapsed >= waitMs) {
-          const pid = LOCK_PID.exec(text)?.[1];
-          throw new DatabaseBusyError(path, pid === undefined ? null : Number(pid), waitMs, {
-            cause: error,
-          });
-        }
+        const pidText = LOCK_PID.exec(text)?.[1];
+        const pid = pidText === undefined ? null : Number(pidText);
+        if (elapsed >= waitMs) throw new DatabaseBusyError(path, pid, waitMs, { cause: error });
+        options.onBusy?.(pid, elapsed);
         await new Promise((r) => setTimeout(r, Math.min(pollMs, waitMs - elapsed)));
       }
     }
