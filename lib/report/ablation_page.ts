@@ -1,0 +1,412 @@
+/**
+ * One ablation's page: agreement with the paper, the paper's table rebuilt beside the measured
+ * values, the paper-vs-measured chart, training curves, per-class IoU, sample images, the settings
+ * the runs used, the runs themselves, the teacher card and the benchmark's stand-ins.
+ *
+ * @module
+ */
+import {
+  type Agreement,
+  CLAIM_OUTCOME_LABEL,
+  ClaimOutcome,
+  computeAgreement,
+  describeGroup,
+} from "./agreement.ts";
+import { COMPARABILITY_NOTE, STAND_INS } from "./benchmark_card.ts";
+import type { ReportData, RunInfo } from "./data.ts";
+import { html, type PageChart, SafeHtml } from "./html.ts";
+import { Msg } from "./messages.ts";
+import type { SampleFigure } from "./samples.ts";
+import { summarizeSettings } from "./settings.ts";
+import type { TeacherCard } from "./teacher_card.ts";
+import {
+  classIouSpec,
+  fmt,
+  intervalSpec,
+  lossCurvesSpec,
+  metricCurvesSpec,
+  summarizeCurves,
+  tableSpec,
+} from "./vega_specs.ts";
+
+/** Everything besides the data that a page shows. */
+export interface AblationPageContext {
+  /** The paper table's title, or null for an ablation without a paper table. */
+  readonly paperTitle: string | null;
+  /** The spec's title, when the ablation has a spec. */
+  readonly specTitle: string | null;
+  /** Variant label -> the paper row it reproduces (null: a row beyond the paper). */
+  readonly paperRows: Readonly<Record<string, string | null>>;
+  /** The report definition's caption for this table. */
+  readonly caption: string | null;
+  /** The paper's notes that concern this table. */
+  readonly paperNotes: readonly string[];
+  readonly samples: readonly SampleFigure[];
+  readonly teacherCards: readonly TeacherCard[];
+  /** Problems met while reading artifacts. */
+  readonly notes: readonly string[];
+  /** The database file, as given. */
+  readonly dbPath: string;
+  readonly generatedAt: Date;
+  /** Link back to the index page, when there is one. */
+  readonly indexHref: string | null;
+}
+
+/** The agreements a page computes: one per metric, hIoU first when present. */
+export function pageAgreements(data: ReportData): Agreement[] {
+  const metrics = data.metrics.filter((m) => data.paper.some((p) => p.metric === m));
+  return metrics.map((metric) =>
+    computeAgreement(data.summary, { metric, variants: data.variants })
+  );
+}
+
+/** The headline agreement of a page: hIoU when the table has it, else its first metric. */
+export function headlineAgreement(agreements: readonly Agreement[]): Agreement | null {
+  return agreements.find((a) => a.metric === "hIoU") ?? agreements[0] ?? null;
+}
+
+/** Title, body and charts of one ablation's page. */
+export function ablationPage(
+  data: ReportData,
+  context: AblationPageContext,
+): { title: string; body: SafeHtml; charts: PageChart[]; rows: number } {
+  const agreements = pageAgreements(data);
+  const headline = headlineAgreement(agreements);
+  const finished = data.runs.filter((r) => r.status === "finished");
+  const tableName = data.tableId ? `Table ${data.tableId}` : "Beyond the paper";
+  const title = `${tableName} \u00b7 ${data.ablation}`;
+  const charts: PageChart[] = [];
+
+  charts.push({
+    id: "table",
+    spec: tableSpec({
+      title: context.paperTitle ?? data.ablation,
+      variants: data.variants,
+      metrics: data.metrics,
+      summary: data.summary,
+      agreements,
+    }),
+  });
+  if (data.summary.length > 0) {
+    charts.push({
+      id: "intervals",
+      spec: intervalSpec({ variants: data.variants, metrics: data.metrics, summary: data.summary }),
+    });
+  }
+  const curves = summarizeCurves(data.curves);
+  const losses = lossCurvesSpec(curves, data.variants);
+  if (losses) charts.push({ id: "losses", spec: losses });
+  const evals = metricCurvesSpec(curves, data.variants);
+  if (evals) charts.push({ id: "eval-curves", spec: evals });
+  const classIou = classIouSpec(data.classIou, data.variants);
+  if (classIou) charts.push({ id: "class-iou", spec: classIou });
+  const has = (id: string) => charts.some((c) => c.id === id);
+  const chartDiv = (id: string) =>
+    has(id) ? html`<div class="chart" id="${id}" data-chart="${id}"></div>` : null;
+
+  const body = html`
+    <nav>${context.indexHref
+      ? html`<a href="${context.indexHref}">\u2190 All tables</a>`
+      : null}<a href="#agreement">Agreement</a><a href="#table-section">Table</a><a href="#curves">Curves</a>
+    <a href="#samples">Samples</a><a href="#settings">Settings</a><a href="#runs">Runs</a>
+    <a href="#benchmark">Teacher and benchmark</a></nav>
+    <h1>${title}</h1>
+    <p class="muted">${context.specTitle
+      ? `${context.specTitle}. `
+      : ""}Paper: ${context.paperTitle ?? "no table"}.</p>
+    <p class="meta">${metaLine(data, context)}</p>
+    ${context.caption ? html`<p>${context.caption}</p>` : null}
+    ${finished.length === 0
+      ? html`<div class="notice" id="no-runs">${Msg.noRunsPage(data.ablation)}</div>`
+      : null}
+    ${context.notes.length > 0
+      ? html`
+        <div class="notice">
+          <ul>${context.notes.map((n) => html`<li>${n}</li>`)}</ul>
+        </div>
+      `
+      : null}
+    <h2 id="agreement">Agreement with the paper</h2>
+    ${agreementSection(headline, agreements)}
+    <h2 id="table-section">The table, paper beside measured</h2>
+    <div class="chart" id="table" data-chart="table" data-rows="${data.variants.length}"></div>
+    ${rowNames(data.variants, context.paperRows)}
+    ${chartDiv("intervals")}
+    <p class="muted">${COMPARABILITY_NOTE}</p>
+    <h2 id="curves">Training curves</h2>
+    ${losses || evals || classIou
+      ? [chartDiv("losses"), chartDiv("eval-curves"), chartDiv("class-iou")]
+      : html`<p class="muted">No curves logged by finished runs yet.</p>`}
+    <h2 id="samples">Samples</h2>
+    ${samplesSection(context.samples)}
+    <h2 id="settings">Settings</h2>
+    ${settingsSection(data)}
+    <h2 id="runs">Runs</h2>
+    ${runsTable(data.runs)}
+    <h2 id="benchmark">Teacher and benchmark</h2>
+    ${teacherSection(context.teacherCards)}
+    ${benchmarkSection()}
+    ${context.paperNotes.length > 0
+      ? html`
+        <h3>Notes on the paper's table</h3>
+        <ul>${context.paperNotes.map((n) => html`<li>${n}</li>`)}</ul>
+      `
+      : null}
+  `;
+  return { title, body, charts, rows: data.variants.length };
+}
+
+function rowNames(
+  variants: readonly string[],
+  paperRows: Readonly<Record<string, string | null>>,
+): SafeHtml | null {
+  const renamed = variants.filter((v) => v in paperRows && paperRows[v] !== v);
+  if (renamed.length === 0) return null;
+  return html`<p class="meta">Rows: ${
+    renamed.map((v, i) =>
+      html`${i > 0 ? "; " : ""}<b>${v}</b> = ${
+        paperRows[v] === null ? "beyond the paper (no paper row)" : `the paper's "${paperRows[v]}"`
+      }`
+    )
+  }.</p>`;
+}
+
+function metaLine(data: ReportData, context: AblationPageContext): SafeHtml {
+  const counts = new Map<string, number>();
+  for (const r of data.runs) counts.set(r.status, (counts.get(r.status) ?? 0) + 1);
+  const statuses = [...counts].map(([s, n]) => `${n} ${s}`).join(", ") || "no runs";
+  const presets = [...new Set(data.runs.map((r) => r.preset).filter((p) => p !== null))];
+  return html`Runs: ${statuses}${
+    presets.length > 0 ? `; preset ${presets.join(", ")}` : ""
+  }. Database <code>${context.dbPath}</code>, read ${context.generatedAt.toISOString()}.`;
+}
+
+function agreementSection(headline: Agreement | null, all: readonly Agreement[]): SafeHtml {
+  if (headline === null) {
+    return html`<p class="muted">The paper reports no values for this ablation, so there is
+nothing to agree with.</p>`;
+  }
+  const tauText = headline.tau === null ? "n/a" : headline.tau.toFixed(2);
+  const others = all.filter((a) => a !== headline);
+  const claims = headline.claims;
+  const reproduced = headline.outcomes.reproduced;
+  return html`
+    <p><span class="big" id="tau" data-tau="${tauText}">Kendall \\u03c4<sub>b</sub> = ${tauText}</span>
+    <span class="muted"> on ${headline.metric}: the paper's ranking of the ${headline.ranked.length}
+    measured variants against the measured ranking (${headline.concordant} pairs concordant,
+    ${headline.discordant} discordant${headline.tau === null
+      ? "; needs at least two measured variants that differ"
+      : ""}).</span></p>
+    <p>Paper's best: <b>${headline.paperBest.join(", ") ||
+      "–"}</b>. Measured best: <b>${headline.measuredBest.join(", ") ||
+      "–"}</b>. Claims reproduced with 95% intervals apart: <b>${reproduced}</b> of ${claims
+      .length}.</p>
+    ${headline.groups.length > 0
+      ? html`
+        <ul class="claims">${headline.groups.map((g) => html`<li>${describeGroup(g)}</li>`)}</ul>
+        <details>
+          <summary>Every pairwise claim on ${headline.metric}</summary>
+          <table class="plain">
+            <thead>
+              <tr>
+                <th>claim (paper)</th>
+                <th>paper</th>
+                <th>measured</th>
+                <th>outcome</th>
+              </tr>
+            </thead>
+            <tbody>${claims.map((c) =>
+              html`
+                <tr>
+                  <td>${c.winner} &gt; ${c.loser}</td>
+                  <td class="num">${fmt(c.paperWinner)} vs ${fmt(c.paperLoser)}</td>
+                  <td class="num">${fmt(c.measuredWinner)} vs ${fmt(c.measuredLoser)}</td>
+                  <td class="outcome-${c.outcome}">${CLAIM_OUTCOME_LABEL[c.outcome]}</td>
+                </tr>
+              `
+            )}</tbody>
+          </table>
+        </details>
+      `
+      : html`<p class="muted">The paper's table orders no pair of variants on ${headline.metric}.</p>`}
+    ${others.length > 0
+      ? html`<p class="meta">Other metrics: ${
+        others.map((a, i) =>
+          html`${i > 0 ? "; " : ""}${a.metric}: \u03c4<sub>b</sub> = ${
+            a.tau === null ? "n/a" : a.tau.toFixed(2)
+          }, ${a.outcomes.reproduced} of ${a.claims.length} claims reproduced`
+        )
+      }.</p>`
+      : null}
+    <p
+      class="meta">Outcomes: ${ClaimOutcome.map((o, i) =>
+        html`${i > 0 ? " \u00b7 " : ""}<span class="outcome-${o}">${CLAIM_OUTCOME_LABEL[o]}</span>`
+      )}. A claim "a beats b" is every pair the paper's table orders; the intervals are Student-t 95%
+    intervals of the mean over seeds.</p>
+  `;
+}
+
+function samplesSection(samples: readonly SampleFigure[]): SafeHtml {
+  if (samples.length === 0) {
+    return html`<p class="muted">No sample images recorded by finished runs.</p>`;
+  }
+  return html`<div class="figures">${
+    samples.map((s) =>
+      html`
+        <figure data-variant="${s.variant}">
+          <div class="panels">${s.panels.map((p) =>
+            html`<div class="panel"><img src="${p.dataUrl}" alt="${p.label}, ${s.variant}">${p.label}</div>`
+          )}</div>
+          <figcaption>${s.variant}, seed ${s.seed}: ${s.caption}</figcaption>
+        </figure>
+      `
+    )
+  }</div>
+<p class="meta">Colours: one per class; black is background (ignored); pseudo masks draw latent
+classes in extra colours.</p>`;
+}
+
+function settingsSection(data: ReportData): SafeHtml {
+  if (data.params.length === 0) {
+    return html`<p class="muted">No finished run has recorded its configuration yet.</p>`;
+  }
+  const s = summarizeSettings(data.params);
+  const variants = data.variants.filter((v) => s.varying.some((k) => v in k.byVariant));
+  return html`
+    ${s.varying.length > 0
+      ? html`
+        <p>What each variant changed:</p>
+        <table class="plain" id="varying">
+          <thead>
+            <tr>
+        <th>variant</th>${s.varying.map((k) => html`<th><code>${k.key}</code></th>`)}</tr>
+          </thead>
+          <tbody>${variants.map((v) =>
+            html`<tr><td>${v}</td>${
+              s.varying.map((k) => html`<td>${k.byVariant[v] ?? "–"}</td>`)
+            }</tr>`
+          )}</tbody>
+        </table>
+      `
+      : html`<p>All finished runs share one configuration (besides the seed).</p>`}
+    <details>
+      <summary>Settings shared by every finished run (${Object.keys(s.common).length})</summary>
+      <table class="plain">
+        <tbody>${Object.entries(s.common).map(([k, v]) =>
+          html`
+            <tr>
+              <td><code>${k}</code></td>
+              <td>${v}</td>
+            </tr>
+          `
+        )}</tbody>
+      </table>
+    </details>
+  `;
+}
+
+function duration(r: RunInfo): string {
+  if (!r.startedAt || !r.endedAt) return "–";
+  const s = (Date.parse(r.endedAt) - Date.parse(r.startedAt)) / 1000;
+  if (!Number.isFinite(s)) return "–";
+  return s >= 120 ? `${(s / 60).toFixed(1)} min` : `${s.toFixed(1)} s`;
+}
+
+function runsTable(runs: readonly RunInfo[]): SafeHtml {
+  if (runs.length === 0) return html`<p class="muted">No runs recorded.</p>`;
+  return html`
+    <table class="plain" id="runs-table">
+      <thead>
+        <tr>
+          <th>variant</th>
+          <th>seed</th>
+          <th>status</th>
+          <th>preset</th>
+          <th>backend</th>
+          <th>host</th>
+          <th>started (UTC)</th>
+          <th>took</th>
+          <th>commit</th>
+          <th>run</th>
+          <th>error</th>
+        </tr>
+      </thead>
+      <tbody>${runs.map((r) =>
+        html`
+          <tr>
+            <td>${r.variant}</td>
+            <td class="num">${r.seed}</td>
+            <td>${r.status}</td>
+            <td>${r.preset ?? "–"}</td>
+            <td>${r.backend ?? "–"}</td>
+            <td>${r.host ?? "–"}</td>
+            <td>${r.startedAt ? r.startedAt.slice(0, 19).replace("T", " ") : "–"}</td>
+            <td class="num">${duration(r)}</td>
+            <td><code>${r.gitCommit ? r.gitCommit.slice(0, 10) : "–"}</code>${r.gitDirty
+              ? " (dirty)"
+              : ""}</td>
+            <td><code title="${r.runId}">${r.runId.slice(0, 12)}</code></td>
+            <td>${r.error
+              ? `${r.failedStep !== null ? `step ${r.failedStep}: ` : ""}${firstLine(r.error)}`
+              : ""}</td>
+          </tr>
+        `
+      )}</tbody>
+    </table>
+  `;
+}
+
+function firstLine(text: string): string {
+  const line = text.split("\n")[0] ?? "";
+  return line.length > 160 ? `${line.slice(0, 157)}...` : line;
+}
+
+function teacherSection(cards: readonly TeacherCard[]): SafeHtml {
+  if (cards.length === 0) {
+    return html`
+      <h3>Teacher card</h3>
+      <p class="muted" id="teacher-card">No teacher card was
+      recorded with these runs (artifact kind <code>teacher-card</code>), so the teacher's zero-shot
+      and dense accuracies are not shown here.</p>
+    `;
+  }
+  return html`<h3>Teacher card</h3>${
+    cards.map((c) =>
+      html`
+        <dl class="card" id="teacher-card">${c.fields.map(([k, v]) =>
+          html`
+            <dt>${k}</dt>
+            <dd>${v}</dd>
+          `
+        )}</dl>
+        <p class="meta">From <code>${c.path}</code>.</p>
+      `
+    )
+  }`;
+}
+
+/** The benchmark's honest labelling, shared by every page. */
+export function benchmarkSection(): SafeHtml {
+  return html`
+    <h3>What stands in for what</h3>
+    <table class="plain" id="stand-ins">
+      <thead>
+        <tr>
+          <th>paper</th>
+          <th>here</th>
+          <th></th>
+        </tr>
+      </thead>
+      <tbody>${STAND_INS.map((s) =>
+        html`
+          <tr>
+            <td>${s.paper}</td>
+            <td><b>${s.here}</b></td>
+            <td>${s.note}</td>
+          </tr>
+        `
+      )}</tbody>
+    </table>
+    <p class="muted">${COMPARABILITY_NOTE}</p>
+  `;
+}

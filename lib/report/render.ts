@@ -1,0 +1,247 @@
+/**
+ * `renderReport(ablation | "all", { db, outDir })`: read the run database (read-only), build the
+ * pages and write `<outDir>/<ablation>.html`; `all` writes every ablation's page plus
+ * `<outDir>/index.html`, which links them under one summary chart.
+ *
+ * A missing database is an error (`Deno.errors.NotFound`); an unknown ablation is a `RangeError`
+ * naming the known ones; an ablation with paper values but no finished run still gets a page that
+ * says "no runs yet" (and a warning in the result).
+ *
+ * @module
+ */
+import { isTableId, PAPER_NOTES, PAPER_TABLES } from "../spec/paper_tables.ts";
+import { RunStore } from "../track/store.ts";
+import paperReport from "../../reports/paper.ts";
+import { ablationPage, headlineAgreement, pageAgreements } from "./ablation_page.ts";
+import {
+  listReportAblations,
+  loadReportData,
+  type ReportData,
+  type ReportSource,
+  tableOrder,
+} from "./data.ts";
+import type { ReportDefinition } from "./define.ts";
+import { htmlPage } from "./html.ts";
+import { type IndexLine, indexPage } from "./index_page.ts";
+import { Msg } from "./messages.ts";
+import { loadSampleFigures } from "./samples.ts";
+import { type SpecLayout, specLayout, specNames } from "./spec_layout.ts";
+import { loadTeacherCards } from "./teacher_card.ts";
+
+/** Options of {@link renderReport}. */
+export interface RenderOptions {
+  /** The run database file. */
+  readonly db: string;
+  /**
+   * Where the pages go (created when missing).
+   * @default {"reports/out"}
+   */
+  readonly outDir?: string;
+  /**
+   * Title, introduction and captions.
+   * @default {the definition in reports/paper.ts}
+   */
+  readonly definition?: ReportDefinition;
+  /**
+   * Folder relative artifact paths resolve against.
+   * @default {the database file's folder}
+   */
+  readonly artifactRoot?: string;
+  /**
+   * Sample figures per variant.
+   * @default {2}
+   */
+  readonly samplesPerVariant?: number;
+}
+
+/** One page written. */
+export interface RenderedPage {
+  /** The ablation, or `index`. */
+  readonly name: string;
+  readonly path: string;
+  /** Table rows (variants) on the page; tables on the index. */
+  readonly rows: number;
+  readonly finishedRuns: number;
+  readonly bytes: number;
+}
+
+/** What {@link renderReport} did. */
+export interface RenderResult {
+  readonly pages: readonly RenderedPage[];
+  /** Conditions worth telling the user (no runs yet, unreadable artifacts). */
+  readonly warnings: readonly string[];
+  /** Wall time in milliseconds. */
+  readonly ms: number;
+}
+
+/**
+ * Render one ablation's page, or every page and the index (`"all"`).
+ *
+ * @example
+ * ```ts ignore
+ * const { pages } = await renderReport("token-bank", { db: "runs.duckdb" });
+ * console.log(pages[0]!.path); // reports/out/token-bank.html
+ * ```
+ */
+export async function renderReport(target: string, options: RenderOptions): Promise<RenderResult> {
+  const started = performance.now();
+  const outDir = options.outDir ?? "reports/out";
+  const db = options.db;
+  // Read-only: a missing file is Deno.errors.NotFound naming it; a file another process is
+  // writing (an ablation still running) is the store's DatabaseBusyError.
+  const store = await RunStore.open(db, { readOnly: true });
+  try {
+    await Deno.mkdir(outDir, { recursive: true });
+    const context: Context = {
+      db,
+      outDir,
+      definition: options.definition ?? paperReport,
+      artifactRoot: options.artifactRoot ?? dirName(db),
+      samplesPerVariant: options.samplesPerVariant ?? 2,
+      generatedAt: new Date(),
+      known: await specNames(),
+    };
+    const warnings: string[] = [];
+    const pages: RenderedPage[] = [];
+    if (target === "all") {
+      const lines: IndexLine[] = [];
+      for (const name of await allAblations(store, context.known)) {
+        const { page, data } = await writeAblationPage(store, name, context, warnings, true);
+        pages.push(page);
+        lines.push({
+          ablation: data.ablation,
+          tableId: data.tableId,
+          title: paperTitle(data.tableId) ?? data.ablation,
+          finishedRuns: page.finishedRuns,
+          agreement: headlineAgreement(pageAgreements(data)),
+          href: `${encodeURIComponent(fileName(data.ablation))}.html`,
+        });
+      }
+      const index = indexPage(lines, {
+        definition: context.definition,
+        dbPath: db,
+        generatedAt: context.generatedAt,
+      });
+      const text = await htmlPage(index);
+      const path = `${outDir}/index.html`;
+      await Deno.writeTextFile(path, text);
+      pages.push({
+        name: "index",
+        path,
+        rows: lines.length,
+        finishedRuns: lines.reduce((n, l) => n + l.finishedRuns, 0),
+        bytes: text.length,
+      });
+    } else {
+      const hasIndex = await exists(`${outDir}/index.html`);
+      const { page } = await writeAblationPage(store, target, context, warnings, hasIndex);
+      pages.push(page);
+    }
+    return { pages, warnings, ms: performance.now() - started };
+  } finally {
+    await store.close();
+  }
+}
+
+/** Every ablation of the database or the registry, in the paper's table order. */
+async function allAblations(store: ReportSource, known: readonly string[]): Promise<string[]> {
+  const listed = await listReportAblations(store);
+  const table = new Map(listed.map((a) => [a.ablation, a.tableId]));
+  for (const name of known) {
+    if (!table.has(name)) table.set(name, (await specLayout(name))?.tableId ?? null);
+  }
+  return [...table].sort(([a, ta], [b, tb]) =>
+    tableOrder(ta) - tableOrder(tb) || a.localeCompare(b)
+  )
+    .map(([name]) => name);
+}
+
+interface Context {
+  readonly db: string;
+  readonly outDir: string;
+  readonly definition: ReportDefinition;
+  readonly artifactRoot: string;
+  readonly samplesPerVariant: number;
+  readonly generatedAt: Date;
+  /** The spec registry's ablation names. */
+  readonly known: readonly string[];
+}
+
+async function writeAblationPage(
+  source: ReportSource,
+  ablation: string,
+  context: Context,
+  warnings: string[],
+  linkIndex: boolean,
+): Promise<{ page: RenderedPage; data: ReportData }> {
+  const layout: SpecLayout | null = context.known.includes(ablation)
+    ? await specLayout(ablation)
+    : null;
+  const data = await loadReportData(source, ablation, {
+    known: context.known,
+    ...(layout ? { variants: layout.variants, metrics: layout.metrics, paper: layout.paper } : {}),
+  });
+  const finishedRuns = data.runs.filter((r) => r.status === "finished").length;
+  if (finishedRuns === 0) warnings.push(Msg.noRunsYet(ablation));
+  const samples = await loadSampleFigures(data.artifacts, data.variants, {
+    root: context.artifactRoot,
+    perVariant: context.samplesPerVariant,
+  });
+  const teacher = await loadTeacherCards(data.artifacts, context.artifactRoot);
+  const notes = [...samples.notes, ...teacher.notes];
+  warnings.push(...notes);
+  const page = ablationPage(data, {
+    paperTitle: paperTitle(data.tableId),
+    specTitle: layout?.title ?? null,
+    paperRows: layout?.paperRows ?? {},
+    caption: data.tableId ? context.definition.captions[data.tableId] ?? null : null,
+    paperNotes: paperNotesFor(data.tableId),
+    samples: samples.figures,
+    teacherCards: teacher.cards,
+    notes,
+    dbPath: context.db,
+    generatedAt: context.generatedAt,
+    indexHref: linkIndex ? "index.html" : null,
+  });
+  const text = await htmlPage(page);
+  const path = `${context.outDir}/${fileName(ablation)}.html`;
+  await Deno.writeTextFile(path, text);
+  return {
+    page: { name: ablation, path, rows: page.rows, finishedRuns, bytes: text.length },
+    data,
+  };
+}
+
+/** The paper table's title, or null. */
+function paperTitle(tableId: string | null): string | null {
+  return tableId !== null && isTableId(tableId) ? PAPER_TABLES[tableId].title : null;
+}
+
+/**
+ * The paper notes that name this table ("Table IX ..."), not those of a table whose id merely
+ * starts the same ("Table X" is not "Table XI").
+ */
+export function paperNotesFor(tableId: string | null): string[] {
+  if (tableId === null) return [];
+  const pattern = new RegExp(`\\bTable ${tableId}(?![IVXLC])`);
+  return PAPER_NOTES.filter((n) => pattern.test(n));
+}
+
+/** A safe file name for an ablation (kebab-case names pass through unchanged). */
+export function fileName(ablation: string): string {
+  return ablation.replace(/[^A-Za-z0-9._-]/g, "_");
+}
+
+function dirName(path: string): string {
+  const i = path.lastIndexOf("/");
+  return i < 0 ? "." : i === 0 ? "/" : path.slice(0, i);
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await Deno.stat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,673 @@
+/**
+ * Vega-Lite specs of a report: the paper's table rebuilt as a grid of text marks (paper value,
+ * measured mean ± 95 % CI, delta, n; the paper's best in bold, the measured best shaded), a
+ * paper-vs-measured dot/interval chart, training curves per variant, per-class IoU, and the index
+ * page's summary chart. Specs carry their data inline (the page makes no request).
+ *
+ * Mark names the browser test counts on: `rowlabel` (one text per table row) in the table grid.
+ *
+ * @module
+ */
+import type { TopLevelSpec } from "vega-lite";
+import type { ClassIouRow, CurvePoint, SummaryRow } from "./data.ts";
+import { type Agreement, CLAIM_OUTCOME_LABEL, ClaimOutcome } from "./agreement.ts";
+
+/** A Vega-Lite spec as rendered on a page. */
+export type VegaLiteSpec = TopLevelSpec;
+
+const FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif";
+const PAPER_COLOR = "#8c8c8c";
+const MEASURED_COLOR = "#1f6fb4";
+const SHADE = "#d7ecd2";
+
+/** Outcome colours, in {@link ClaimOutcome} order. */
+const OUTCOME_COLORS = ["#2a9d3c", "#9fd89a", "#f4b26b", "#d1352b", "#cfcfcf"];
+
+/** Number as the tables print it: one decimal, "–" when missing. */
+export function fmt(value: number | null, digits = 1): string {
+  return value === null ? "–" : value.toFixed(digits);
+}
+
+/** Signed delta: "+3.2", "−11.8" (true minus sign), "–" when missing. */
+export function fmtDelta(value: number | null): string {
+  if (value === null) return "–";
+  const text = Math.abs(value).toFixed(1);
+  if (text === "0.0") return "0.0";
+  return value > 0 ? `+${text}` : `\u2212${text}`;
+}
+
+/** Measured cell text: "30.1 ± 2.3" (half-width of the 95 % CI), the mean alone without a CI. */
+export function fmtMeasured(row: Pick<SummaryRow, "mean" | "ci95Low" | "ci95High">): string {
+  if (row.mean === null) return "–";
+  if (row.ci95Low === null || row.ci95High === null) return fmt(row.mean);
+  return `${fmt(row.mean)} \u00b1 ${fmt((row.ci95High - row.ci95Low) / 2)}`;
+}
+
+/** One cell of the table grid. */
+export interface GridCell {
+  /** -2 and -1 are header rows, 0.. the variants. */
+  readonly row: number;
+  readonly column: string;
+  readonly x: number;
+  readonly y: number;
+  readonly width: number;
+  readonly text: string;
+  readonly bold: boolean;
+  readonly shade: boolean;
+  readonly role: "header" | "rowlabel" | "cell";
+}
+
+/** Inputs of {@link tableSpec}. */
+export interface TableSpecInput {
+  readonly title: string;
+  readonly variants: readonly string[];
+  readonly metrics: readonly string[];
+  readonly summary: readonly SummaryRow[];
+  /** Per metric, to mark the best: from {@link computeAgreement}. */
+  readonly agreements: readonly Agreement[];
+}
+
+const ROW_HEIGHT = 24;
+const CHAR_WIDTH = 7.2;
+
+/**
+ * The table grid cells (pure; {@link tableSpec} draws them).
+ *
+ * @example
+ * ```ts
+ * import { tableCells } from "./vega_specs.ts";
+ * const cells = tableCells({ title: "t", variants: ["a"], metrics: [], summary: [], agreements: [] });
+ * console.assert(cells.filter((c) => c.role === "rowlabel").length === 1);
+ * ```
+ */
+export function tableCells(input: TableSpecInput): GridCell[] {
+  const key = (v: string, m: string) => `${v}\u0000${m}`;
+  const rows = new Map(input.summary.map((r) => [key(r.variant, r.metric), r]));
+  const best = new Map(input.agreements.map((a) => [a.metric, a]));
+  const labelWidth = Math.max(
+    90,
+    ...input.variants.map((v) => Math.ceil(v.length * CHAR_WIDTH) + 16),
+  );
+  const columns: { id: string; metric: string | null; sub: string; width: number }[] = [];
+  for (const metric of input.metrics) {
+    columns.push({ id: `${metric}:paper`, metric, sub: "paper", width: 64 });
+    columns.push({ id: `${metric}:measured`, metric, sub: "measured \u00b1 CI", width: 120 });
+    columns.push({ id: `${metric}:delta`, metric, sub: "\u0394", width: 60 });
+  }
+  columns.push({ id: "n", metric: null, sub: "n", width: 40 });
+
+  const cells: GridCell[] = [];
+  const y = (row: number) => (row + 2) * ROW_HEIGHT + ROW_HEIGHT / 2;
+  cells.push({
+    row: -1,
+    column: "variant",
+    x: 4,
+    y: y(-1),
+    width: labelWidth,
+    text: "variant",
+    bold: true,
+    shade: false,
+    role: "header",
+  });
+  let x = labelWidth;
+  let lastMetric: string | null = null;
+  for (const column of columns) {
+    if (column.metric !== null && column.metric !== lastMetric) {
+      cells.push({
+        row: -2,
+        column: column.metric,
+        x: x + 4,
+        y: y(-2),
+        width: column.width,
+        text: column.metric,
+        bold: true,
+        shade: false,
+        role: "header",
+      });
+      lastMetric = column.metric;
+    }
+    cells.push({
+      row: -1,
+      column: column.id,
+      x: x + 4,
+      y: y(-1),
+      width: column.width,
+      text: column.sub,
+      bold: true,
+      shade: false,
+      role: "header",
+    });
+    input.variants.forEach((variant, row) => {
+      let text = "";
+      let bold = false;
+      let shade = false;
+      if (column.metric === null) {
+        const first = input.metrics.map((m) => rows.get(key(variant, m))).find((r) => r);
+        text = String(first?.n ?? 0);
+      } else {
+        const r = rows.get(key(variant, column.metric));
+        const a = best.get(column.metric);
+        if (column.sub === "paper") {
+          text = fmt(r?.paper ?? null);
+          bold = (a?.paperBest ?? []).includes(variant);
+        } else if (column.sub === "\u0394") {
+          text = fmtDelta(r?.delta ?? null);
+        } else {
+          text = r ? fmtMeasured(r) : "–";
+          shade = (a?.measuredBest ?? []).includes(variant);
+        }
+      }
+      cells.push({
+        row,
+        column: column.id,
+        x: x + 4,
+        y: y(row),
+        width: column.width,
+        text,
+        bold,
+        shade,
+        role: "cell",
+      });
+    });
+    x += column.width;
+  }
+  input.variants.forEach((variant, row) => {
+    cells.push({
+      row,
+      column: "variant",
+      x: 4,
+      y: y(row),
+      width: labelWidth,
+      text: variant,
+      bold: false,
+      shade: false,
+      role: "rowlabel",
+    });
+  });
+  return cells;
+}
+
+/**
+ * The paper's table rebuilt as a Vega-Lite grid of text marks: one row per variant, per metric the
+ * paper value, measured mean ± 95 % CI and delta, then n.
+ */
+export function tableSpec(input: TableSpecInput): VegaLiteSpec {
+  const cells = tableCells(input);
+  const width = Math.max(...cells.map((c) => c.x + c.width));
+  const height = (input.variants.length + 2) * ROW_HEIGHT + 4;
+  const text = (name: string, filter: string, weight: "bold" | "normal") => ({
+    name,
+    transform: [{ filter }],
+    mark: {
+      type: "text" as const,
+      align: "left" as const,
+      baseline: "middle" as const,
+      font: FONT,
+      fontSize: 12.5,
+      fontWeight: weight,
+    },
+    encoding: {
+      x: { field: "x", type: "quantitative" as const, scale: null, axis: null },
+      y: { field: "y", type: "quantitative" as const, scale: null, axis: null },
+      text: { field: "text", type: "nominal" as const },
+    },
+  });
+  return {
+    $schema: "https://vega.github.io/schema/vega-lite/v6.json",
+    title: {
+      text: input.title,
+      subtitle: "bold: the paper's best; shaded: the measured best; \u00b1: half-width of the " +
+        "Student-t 95% CI over seeds; \u0394 = measured mean \u2212 paper",
+      anchor: "start",
+      font: FONT,
+      subtitleFont: FONT,
+    },
+    width,
+    height,
+    data: { name: "cells", values: cells as unknown as Record<string, unknown>[] },
+    layer: [
+      {
+        transform: [
+          { filter: "datum.shade" },
+          { calculate: "datum.x - 4", as: "x0" },
+          { calculate: "datum.x + datum.width - 4", as: "x1" },
+          { calculate: `datum.y - ${ROW_HEIGHT / 2 - 1}`, as: "y0" },
+          { calculate: `datum.y + ${ROW_HEIGHT / 2 - 1}`, as: "y1" },
+        ],
+        mark: { type: "rect", color: SHADE },
+        encoding: {
+          x: { field: "x0", type: "quantitative", scale: null, axis: null },
+          x2: { field: "x1" },
+          y: { field: "y0", type: "quantitative", scale: null, axis: null },
+          y2: { field: "y1" },
+        },
+      },
+      {
+        data: { values: [{ y: 2 * ROW_HEIGHT + 1, x: 0, x2: width }] },
+        mark: { type: "rule", color: "#444" },
+        encoding: {
+          x: { field: "x", type: "quantitative", scale: null, axis: null },
+          x2: { field: "x2" },
+          y: { field: "y", type: "quantitative", scale: null, axis: null },
+        },
+      },
+      text("header", "datum.role === 'header'", "bold"),
+      text("rowlabel", "datum.role === 'rowlabel'", "normal"),
+      text("cell", "datum.role === 'cell' && !datum.bold", "normal"),
+      text("cellbold", "datum.role === 'cell' && datum.bold", "bold"),
+    ],
+    config: { view: { stroke: null }, font: FONT },
+  };
+}
+
+/** Inputs of {@link intervalSpec}. */
+export interface IntervalSpecInput {
+  readonly variants: readonly string[];
+  readonly metrics: readonly string[];
+  readonly summary: readonly SummaryRow[];
+}
+
+/**
+ * Paper value (grey diamond) beside the measured mean (blue dot) and its 95 % CI (rule), one panel
+ * per metric, one row per variant, a shared x scale from 0.
+ */
+export function intervalSpec(input: IntervalSpecInput): VegaLiteSpec {
+  const values: Record<string, unknown>[] = [];
+  for (const r of input.summary) {
+    if (!input.metrics.includes(r.metric)) continue;
+    if (r.paper !== null) {
+      values.push({ variant: r.variant, metric: r.metric, source: "paper", value: r.paper });
+    }
+    if (r.mean !== null && r.n > 0) {
+      values.push({
+        variant: r.variant,
+        metric: r.metric,
+        source: "measured",
+        value: r.mean,
+        low: r.ci95Low,
+        high: r.ci95High,
+        n: r.n,
+      });
+    }
+  }
+  const y = {
+    field: "variant",
+    type: "nominal" as const,
+    sort: [...input.variants],
+    title: null,
+  };
+  const color = {
+    field: "source",
+    type: "nominal" as const,
+    scale: { domain: ["paper", "measured"], range: [PAPER_COLOR, MEASURED_COLOR] },
+    legend: { title: null, orient: "bottom" as const },
+  };
+  return {
+    $schema: "https://vega.github.io/schema/vega-lite/v6.json",
+    title: { text: "Paper vs measured (mean and 95% CI over seeds)", anchor: "start" },
+    data: { name: "points", values },
+    facet: { column: { field: "metric", type: "nominal", sort: [...input.metrics], title: null } },
+    spec: {
+      width: 210,
+      height: { step: 22 },
+      layer: [
+        {
+          transform: [{ filter: "datum.source === 'measured' && isValid(datum.low)" }],
+          mark: { type: "rule", strokeWidth: 2 },
+          encoding: {
+            x: { field: "low", type: "quantitative" },
+            x2: { field: "high" },
+            y,
+            color,
+          },
+        },
+        {
+          mark: { type: "point", filled: true, size: 70, opacity: 0.95 },
+          encoding: {
+            x: {
+              field: "value",
+              type: "quantitative",
+              title: "value (%)",
+              scale: { zero: true },
+            },
+            y,
+            color,
+            shape: {
+              field: "source",
+              type: "nominal",
+              scale: { domain: ["paper", "measured"], range: ["diamond", "circle"] },
+              legend: null,
+            },
+            tooltip: [
+              { field: "variant" },
+              { field: "metric" },
+              { field: "source" },
+              { field: "value", format: ".1f" },
+              { field: "low", format: ".1f", title: "CI low" },
+              { field: "high", format: ".1f", title: "CI high" },
+              { field: "n" },
+            ],
+          },
+        },
+      ],
+    },
+    config: { font: FONT },
+  } as VegaLiteSpec;
+}
+
+/** A curve aggregated over seeds at one step. */
+export interface CurveSummary {
+  readonly variant: string;
+  readonly name: string;
+  readonly step: number;
+  readonly mean: number;
+  readonly min: number;
+  readonly max: number;
+  /** Seeds that logged this step. */
+  readonly n: number;
+}
+
+/**
+ * Aggregate curve points over seeds: mean, min and max per (variant, name, step), sorted.
+ *
+ * @example
+ * ```ts
+ * import { summarizeCurves } from "./vega_specs.ts";
+ * const p = (seed: number, value: number) =>
+ *   ({ variant: "a", runId: String(seed), seed, step: 10, name: "loss", value });
+ * const [s] = summarizeCurves([p(0, 1), p(1, 3)]);
+ * console.assert(s!.mean === 2 && s!.min === 1 && s!.max === 3 && s!.n === 2);
+ * ```
+ */
+export function summarizeCurves(points: readonly CurvePoint[]): CurveSummary[] {
+  const groups = new Map<string, { variant: string; name: string; step: number; v: number[] }>();
+  for (const p of points) {
+    const k = `${p.variant}\u0000${p.name}\u0000${p.step}`;
+    let g = groups.get(k);
+    if (!g) groups.set(k, g = { variant: p.variant, name: p.name, step: p.step, v: [] });
+    g.v.push(p.value);
+  }
+  return [...groups.values()].map((g) => ({
+    variant: g.variant,
+    name: g.name,
+    step: g.step,
+    mean: g.v.reduce((s, v) => s + v, 0) / g.v.length,
+    min: Math.min(...g.v),
+    max: Math.max(...g.v),
+    n: g.v.length,
+  })).sort((a, b) =>
+    a.variant.localeCompare(b.variant) || a.name.localeCompare(b.name) || a.step - b.step
+  );
+}
+
+const STEP_X = {
+  field: "step",
+  type: "quantitative" as const,
+  axis: { tickCount: 4, labelOverlap: true },
+};
+
+/** True for curve names that are loss terms ("loss", "loss/global", "L_s", ...). */
+export function isLossCurve(name: string): boolean {
+  return /loss|^l_/i.test(name);
+}
+
+/**
+ * Loss terms over steps, one panel per variant (mean over seeds, band from min to max).
+ * Null when no loss curve was logged.
+ */
+export function lossCurvesSpec(
+  curves: readonly CurveSummary[],
+  variants: readonly string[],
+): VegaLiteSpec | null {
+  const values = curves.filter((c) => isLossCurve(c.name));
+  if (values.length === 0) return null;
+  return {
+    $schema: "https://vega.github.io/schema/vega-lite/v6.json",
+    title: {
+      text: "Training losses per variant (mean over seeds; band: min to max)",
+      anchor: "start",
+    },
+    data: { name: "losses", values: values as unknown as Record<string, unknown>[] },
+    facet: { field: "variant", type: "nominal", sort: [...variants], title: null },
+    columns: Math.min(4, Math.max(1, new Set(values.map((v) => v.variant)).size)),
+    spec: {
+      width: 200,
+      height: 140,
+      layer: [
+        {
+          mark: { type: "area", opacity: 0.18 },
+          encoding: {
+            x: STEP_X,
+            y: { field: "min", type: "quantitative", title: "loss" },
+            y2: { field: "max" },
+            color: { field: "name", type: "nominal", title: "term", legend: null },
+          },
+        },
+        {
+          mark: { type: "line", strokeWidth: 1.5 },
+          encoding: {
+            x: STEP_X,
+            y: { field: "mean", type: "quantitative", title: "loss" },
+            color: { field: "name", type: "nominal", title: "term" },
+          },
+        },
+      ],
+    },
+    resolve: { scale: { y: "shared" } },
+    config: { font: FONT },
+  } as VegaLiteSpec;
+}
+
+/**
+ * Evaluation curves (every non-loss curve, e.g. hIoU over steps), one panel per curve name, one
+ * line per variant. Null when none was logged.
+ */
+export function metricCurvesSpec(
+  curves: readonly CurveSummary[],
+  variants: readonly string[],
+): VegaLiteSpec | null {
+  const values = curves.filter((c) => !isLossCurve(c.name));
+  if (values.length === 0) return null;
+  const names = [...new Set(values.map((c) => c.name))].sort((a, b) =>
+    curveRank(a) - curveRank(b) || a.localeCompare(b)
+  );
+  return {
+    $schema: "https://vega.github.io/schema/vega-lite/v6.json",
+    title: { text: "Evaluation over training steps (mean over seeds)", anchor: "start" },
+    data: { name: "evalcurves", values: values as unknown as Record<string, unknown>[] },
+    facet: { field: "name", type: "nominal", sort: names, title: null },
+    columns: Math.min(4, names.length),
+    spec: {
+      width: 200,
+      height: 140,
+      layer: [
+        {
+          mark: { type: "area", opacity: 0.15 },
+          encoding: {
+            x: STEP_X,
+            y: { field: "min", type: "quantitative", title: null },
+            y2: { field: "max" },
+            color: { field: "variant", type: "nominal", sort: [...variants], legend: null },
+          },
+        },
+        {
+          mark: { type: "line", strokeWidth: 1.5, point: { size: 16 } },
+          encoding: {
+            x: STEP_X,
+            y: { field: "mean", type: "quantitative", title: null },
+            color: { field: "variant", type: "nominal", sort: [...variants] },
+            tooltip: [
+              { field: "variant" },
+              { field: "name" },
+              { field: "step" },
+              { field: "mean", format: ".2f" },
+              { field: "n", title: "seeds" },
+            ],
+          },
+        },
+      ],
+    },
+    resolve: { scale: { y: "independent" } },
+    config: { font: FONT },
+  } as VegaLiteSpec;
+}
+
+function curveRank(name: string): number {
+  const i = ["hiou", "siou", "uiou", "miou"].findIndex((m) => name.toLowerCase().includes(m));
+  return i < 0 ? 99 : i;
+}
+
+/** Per-class IoU, mean over seeds: a heat grid of variant x class, unseen classes marked. */
+export function classIouSpec(
+  rows: readonly ClassIouRow[],
+  variants: readonly string[],
+): VegaLiteSpec | null {
+  const groups = new Map<string, { variant: string; cls: string; seen: boolean; v: number[] }>();
+  for (const r of rows) {
+    if (r.iou === null) continue;
+    const k = `${r.variant}\u0000${r.className}`;
+    let g = groups.get(k);
+    if (!g) groups.set(k, g = { variant: r.variant, cls: r.className, seen: r.seen, v: [] });
+    g.v.push(r.iou);
+  }
+  if (groups.size === 0) return null;
+  const values = [...groups.values()].map((g) => ({
+    variant: g.variant,
+    label: g.seen ? g.cls : `${g.cls} (unseen)`,
+    seen: g.seen,
+    iou: g.v.reduce((s, v) => s + v, 0) / g.v.length,
+    n: g.v.length,
+  }));
+  const labels = [...new Set(values.map((v) => v.label))].sort((a, b) => {
+    const ua = a.endsWith("(unseen)") ? 1 : 0;
+    const ub = b.endsWith("(unseen)") ? 1 : 0;
+    return ua - ub || a.localeCompare(b);
+  });
+  return {
+    $schema: "https://vega.github.io/schema/vega-lite/v6.json",
+    title: { text: "Per-class IoU (mean over seeds)", anchor: "start" },
+    data: { name: "classiou", values },
+    width: { step: 62 },
+    height: { step: 22 },
+    encoding: {
+      x: { field: "label", type: "nominal", sort: labels, title: null, axis: { labelAngle: -30 } },
+      y: { field: "variant", type: "nominal", sort: [...variants], title: null },
+    },
+    layer: [
+      {
+        mark: "rect",
+        encoding: {
+          color: {
+            field: "iou",
+            type: "quantitative",
+            title: "IoU (%)",
+            scale: { scheme: "greens", domain: [0, 100] },
+          },
+        },
+      },
+      {
+        mark: { type: "text", fontSize: 11 },
+        encoding: {
+          text: { field: "iou", type: "quantitative", format: ".1f" },
+          color: { condition: { test: "datum.iou > 60", value: "white" }, value: "black" },
+        },
+      },
+    ],
+    config: { font: FONT, view: { stroke: null } },
+  } as VegaLiteSpec;
+}
+
+/** One table's line of the index summary. */
+export interface IndexEntry {
+  readonly ablation: string;
+  readonly tableId: string | null;
+  readonly title: string;
+  readonly finishedRuns: number;
+  readonly agreement: Agreement | null;
+}
+
+/**
+ * The index page's summary: Kendall tau per table (hIoU) beside the outcomes of the paper's claims.
+ */
+export function indexSummarySpec(entries: readonly IndexEntry[]): VegaLiteSpec {
+  const label = (e: IndexEntry) => e.tableId ? `${e.tableId} ${e.ablation}` : e.ablation;
+  const order = entries.map(label);
+  const taus = entries.map((e) => ({
+    table: label(e),
+    tau: e.agreement?.tau ?? null,
+    ranked: e.agreement?.ranked.length ?? 0,
+    runs: e.finishedRuns,
+  }));
+  const outcomes = entries.flatMap((e) =>
+    ClaimOutcome.map((o) => ({
+      table: label(e),
+      outcome: CLAIM_OUTCOME_LABEL[o],
+      rank: ClaimOutcome.indexOf(o),
+      count: e.agreement?.outcomes[o] ?? 0,
+    })).filter((r) => r.count > 0)
+  );
+  return {
+    $schema: "https://vega.github.io/schema/vega-lite/v6.json",
+    title: { text: "Agreement with the paper per table (hIoU)", anchor: "start" },
+    hconcat: [
+      {
+        data: { name: "taus", values: taus },
+        width: 260,
+        height: { step: 22 },
+        layer: [
+          {
+            mark: { type: "bar", color: MEASURED_COLOR },
+            encoding: {
+              y: { field: "table", type: "nominal", sort: order, title: null },
+              x: {
+                field: "tau",
+                type: "quantitative",
+                title: "Kendall tau-b, paper vs measured ranking",
+                scale: { domain: [-1, 1] },
+              },
+              tooltip: [
+                { field: "table" },
+                { field: "tau", format: ".2f" },
+                { field: "ranked", title: "variants ranked" },
+                { field: "runs", title: "finished runs" },
+              ],
+            },
+          },
+          {
+            mark: { type: "text", align: "left", dx: 4 },
+            encoding: {
+              y: { field: "table", type: "nominal", sort: order },
+              x: { datum: -1 },
+              text: {
+                condition: { test: "!isValid(datum.tau)", value: "no ranking" },
+                value: "",
+              },
+            },
+          },
+        ],
+      },
+      {
+        data: { name: "outcomes", values: outcomes },
+        width: 300,
+        height: { step: 22 },
+        mark: "bar",
+        encoding: {
+          y: { field: "table", type: "nominal", sort: order, title: null },
+          x: { field: "count", type: "quantitative", stack: "zero", title: "paper's claims" },
+          color: {
+            field: "outcome",
+            type: "nominal",
+            scale: {
+              domain: ClaimOutcome.map((o) => CLAIM_OUTCOME_LABEL[o]),
+              range: OUTCOME_COLORS,
+            },
+            legend: { title: null, orient: "bottom", columns: 2 },
+          },
+          order: { field: "rank", type: "quantitative" },
+          tooltip: [{ field: "table" }, { field: "outcome" }, { field: "count" }],
+        },
+      },
+    ],
+    config: { font: FONT },
+  } as VegaLiteSpec;
+}
