@@ -54,3 +54,13 @@ export function glorotVariable(rows: number, cols: number, seed: number): tf.Var
   const limit = Math.sqrt(6 / (rows + cols));
   return tf.tidy(() => tf.variable(tf.randomUniform([rows, cols], -limit, limit, "float32", seed)));
 }
+
+/** A trainable variable of zeros (the initial tensor is freed). */
+export function zerosVariable(shape: number[]): tf.Variable {
+  return tf.tidy(() => tf.variable(tf.zeros(shape), true));
+}
+
+/** A trainable variable of ones (the initial tensor is freed). */
+export function onesVariable(shape: number[]): tf.Variable {
+  return tf.tidy(() => tf.variable(tf.ones(shape), true));
+}

@@ -49,8 +49,8 @@ export class AdamW {
 
   constructor(params: readonly tf.Variable[], options: AdamWOptions = {}) {
     this.#params = [...params];
-    this.#m = this.#params.map((p) => tf.variable(tf.zerosLike(p), false));
-    this.#v = this.#params.map((p) => tf.variable(tf.zerosLike(p), false));
+    this.#m = this.#params.map((p) => tf.tidy(() => tf.variable(tf.zerosLike(p), false)));
+    this.#v = this.#params.map((p) => tf.tidy(() => tf.variable(tf.zerosLike(p), false)));
     this.#beta1 = options.beta1 ?? 0.9;
     this.#beta2 = options.beta2 ?? 0.999;
     this.#epsilon = options.epsilon ?? 1e-8;

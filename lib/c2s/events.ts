@@ -17,14 +17,17 @@ export interface LossTerms {
   readonly pixel: number;
 }
 
-/** Evaluation scores on the held-out scenes, in percent (IoU of classes absent from them: null). */
+/**
+ * Evaluation scores on the held-out scenes, in percent; null where undefined (see `metrics.ts`:
+ * e.g. no unseen class occurs and none is predicted).
+ */
 export interface EvalMetrics {
-  readonly hIoU: number;
-  readonly sIoU: number;
-  readonly uIoU: number;
-  readonly mIoU: number;
+  readonly hIoU: number | null;
+  readonly sIoU: number | null;
+  readonly uIoU: number | null;
+  readonly mIoU: number | null;
   /** Pixel accuracy over labelled pixels. */
-  readonly pixelAccuracy: number;
+  readonly pixelAccuracy: number | null;
 }
 
 /** IoU of one class on the evaluation scenes (percent), null when the class never occurs. */

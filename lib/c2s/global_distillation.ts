@@ -18,7 +18,13 @@
  */
 import * as tf from "@tensorflow/tfjs-core";
 import type { Aggregation, DistillLoss } from "./config.ts";
-import { glorotVariable, l2Normalize, linear, softmaxCrossEntropyRows } from "./_ops.ts";
+import {
+  glorotVariable,
+  l2Normalize,
+  linear,
+  softmaxCrossEntropyRows,
+  zerosVariable,
+} from "./_ops.ts";
 
 /** The residual branch's balance coefficient (FROSTER's identity + scaled projector). */
 export const RESIDUAL_ALPHA = 0.1;
@@ -92,9 +98,9 @@ export class GlobalDistillation {
       const d = options.dim, seed = options.seed ?? 0;
       this.#proj.push(
         glorotVariable(d, d, seed * 7919 + 1),
-        tf.variable(tf.zeros([d]), true),
+        zerosVariable([d]),
         glorotVariable(d, d, seed * 7919 + 2),
-        tf.variable(tf.zeros([d]), true),
+        zerosVariable([d]),
       );
     }
   }

@@ -23,7 +23,15 @@
  */
 import * as tf from "@tensorflow/tfjs-core";
 import type { Calibrator, LatentFeatures } from "./config.ts";
-import { glorotVariable, l2Normalize, layerNorm, linear, MASKED_LOGIT } from "./_ops.ts";
+import {
+  glorotVariable,
+  l2Normalize,
+  layerNorm,
+  linear,
+  MASKED_LOGIT,
+  onesVariable,
+  zerosVariable,
+} from "./_ops.ts";
 import { messages } from "./messages.ts";
 
 /** Options of {@linkcode LatentEmbeddingGenerator}. */
@@ -87,9 +95,9 @@ export class LatentEmbeddingGenerator {
       const din = features === "both" ? 2 * d : d;
       this.#mlp.push(
         glorotVariable(din, 2 * d, next()),
-        tf.variable(tf.zeros([2 * d]), true),
+        zerosVariable([2 * d]),
         glorotVariable(2 * d, d, next()),
-        tf.variable(tf.zeros([d]), true),
+        zerosVariable([d]),
       );
     }
     if (calibrator === "transformer") {
@@ -106,7 +114,7 @@ export class LatentEmbeddingGenerator {
       for (let i = 0; i < options.layers; i++) {
         const norms = [];
         for (let j = 0; j < 3; j++) {
-          norms.push(tf.variable(tf.ones([d]), true), tf.variable(tf.zeros([d]), true));
+          norms.push(onesVariable([d]), zerosVariable([d]));
         }
         this.#layers.push({
           norms,
@@ -114,9 +122,9 @@ export class LatentEmbeddingGenerator {
           cross: attention(),
           ffn: [
             glorotVariable(d, 2 * d, next()),
-            tf.variable(tf.zeros([2 * d]), true),
+            zerosVariable([2 * d]),
             glorotVariable(2 * d, d, next()),
-            tf.variable(tf.zeros([d]), true),
+            zerosVariable([d]),
           ],
         });
       }

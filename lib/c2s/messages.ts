@@ -31,6 +31,9 @@ export const messages = {
   unknownClass: (name: string): string => `Unknown class "${name}"`,
   tooFewTrainScenes: (count: number, batch: number): string =>
     `The training pool has ${count} scenes, fewer than one batch of ${batch}`,
+  unseenLabelInTraining: (index: number, classId: number): string =>
+    `Training scene ${index} carries label ${classId}, which is not a seen class: the training ` +
+    `view must hide unseen classes`,
   unsupportedArch: (arch: string): string =>
     `Unknown student architecture "${arch}": expected "conv"`,
   workerFailed: (detail: string): string => `The C2S worker failed: ${detail}`,

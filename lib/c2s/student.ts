@@ -21,6 +21,7 @@
  */
 import * as tf from "@tensorflow/tfjs-core";
 import { hashSeed } from "../data/rng.ts";
+import { zerosVariable } from "./_ops.ts";
 
 /** Options of {@linkcode Student}. */
 export interface StudentOptions {
@@ -112,7 +113,7 @@ export class Student {
       const init = tf.randomNormal([s.k, s.k, s.cin, s.cout], 0, std, "float32", hashSeed(seed, i));
       this.#kernels.set(s.name, tf.variable(init, true));
       init.dispose();
-      if (s.name !== "proj") this.#biases.set(s.name, tf.variable(tf.zeros([s.cout]), true));
+      if (s.name !== "proj") this.#biases.set(s.name, zerosVariable([s.cout]));
     });
   }
 

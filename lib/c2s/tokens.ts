@@ -1,0 +1,107 @@
+/**
+ * Token generation, paper Sec. III-C and Fig. 3 (top): the frozen teacher's global CLS token C_g
+ * of the whole image, its dense features C_d (for the pseudo masks), and the local CLS tokens C_l
+ * of the class-specific masked images I_l = I ⊙ 1(Ỹ = l) (Eq. 3), one per seen and latent class
+ * of the image. Host arrays in, host arrays out: the teacher cache stores the results.
+ *
+ * @module
+ */
+import * as tf from "@tensorflow/tfjs-core";
+import type { Teacher } from "../teacher/teacher.ts";
+import { UNLABELLED } from "./label_grid.ts";
+
+/** Images per teacher call. */
+export const TEACHER_BATCH = 64;
+
+/** Global tokens of `count` images (`count * height * width` intensities, row-major). */
+export interface GlobalTokens {
+  /** C_g, `count * D`. */
+  readonly cls: Float32Array;
+  /** C_d, `count * h * w * D` (`[n][y][x][d]`), L2-normalised by the teacher. */
+  readonly dense: Float32Array;
+}
+
+/** C_g and C_d of `count` images of `height x width`, in teacher batches. */
+export async function globalTokens(
+  teacher: Teacher,
+  images: Float32Array,
+  count: number,
+  height: number,
+  width: number,
+): Promise<GlobalTokens> {
+  const [h, w] = teacher.denseSize, d = teacher.dim;
+  const cls = new Float32Array(count * d);
+  const dense = new Float32Array(count * h * w * d);
+  for (let start = 0; start < count; start += TEACHER_BATCH) {
+    const n = Math.min(TEACHER_BATCH, count - start);
+    const px = height * width;
+    const x = tf.tensor4d(images.subarray(start * px, (start + n) * px), [n, height, width, 1]);
+    const out = teacher.encodeImages(x);
+    x.dispose();
+    try {
+      cls.set(await out.cls.data() as Float32Array, start * d);
+      dense.set(await out.dense.data() as Float32Array, start * h * w * d);
+    } finally {
+      out.cls.dispose();
+      out.dense.dispose();
+    }
+  }
+  return { cls, dense };
+}
+
+/** CLS tokens only (`count * D`), e.g. of masked images. */
+export async function clsTokens(
+  teacher: Teacher,
+  images: Float32Array,
+  count: number,
+  height: number,
+  width: number,
+): Promise<Float32Array> {
+  const d = teacher.dim;
+  const cls = new Float32Array(count * d);
+  for (let start = 0; start < count; start += TEACHER_BATCH) {
+    const n = Math.min(TEACHER_BATCH, count - start);
+    const px = height * width;
+    const x = tf.tensor4d(images.subarray(start * px, (start + n) * px), [n, height, width, 1]);
+    const out = teacher.encodeImages(x);
+    x.dispose();
+    out.dense.dispose();
+    try {
+      cls.set(await out.cls.data() as Float32Array, start * d);
+    } finally {
+      out.cls.dispose();
+    }
+  }
+  return cls;
+}
+
+/** The slots present in a pixel-grid pseudo-label map, ascending. */
+export function presentSlots(pseudo: Uint8Array): number[] {
+  const seen = new Uint8Array(256);
+  for (const v of pseudo) seen[v] = 1;
+  const out: number[] = [];
+  for (let v = 0; v < 255; v++) if (seen[v]) out.push(v);
+  return out;
+}
+
+/**
+ * Eq. 3: I ⊙ 1(Ỹ = slot) for one image and its pixel-grid pseudo-label map, written into `out`.
+ *
+ * @example
+ * ```ts
+ * import { maskImage } from "./tokens.ts";
+ * const out = new Float32Array(2);
+ * maskImage(Float32Array.from([0.5, 0.7]), Uint8Array.from([3, 1]), 3, out);
+ * console.assert(out[0] === 0.5 && out[1] === 0);
+ * ```
+ */
+export function maskImage(
+  image: Float32Array,
+  pseudo: Uint8Array,
+  slot: number,
+  out: Float32Array,
+): Float32Array {
+  if (slot === UNLABELLED) throw new RangeError(`Slot ${slot} is the unlabelled value`);
+  for (let i = 0; i < image.length; i++) out[i] = pseudo[i] === slot ? image[i]! : 0;
+  return out;
+}
