@@ -27,9 +27,10 @@ export interface CollectArgs {
  *
  * @example
  * ```ts
+ * import { assert } from "../_std.ts";
  * import { parseCollectArgs } from "./collect.ts";
  * const args = parseCollectArgs(["--keep"]);
- * console.assert(args.from === ".cache/records" && args.keep);
+ * assert.deepEqual([args.from, args.keep], [".cache/records", true]);
  * ```
  */
 export function parseCollectArgs(args: readonly string[]): CollectArgs {

@@ -24,8 +24,9 @@ export interface ExportArgs {
  *
  * @example
  * ```ts
+ * import { assert } from "../_std.ts";
  * import { parseExportArgs } from "./export.ts";
- * console.assert(parseExportArgs(["--parquet", "out"]).parquet === "out");
+ * assert.equal(parseExportArgs(["--parquet", "out"]).parquet, "out");
  * ```
  */
 export function parseExportArgs(args: readonly string[]): ExportArgs {

@@ -27,9 +27,10 @@ export interface QueryArgs {
  *
  * @example
  * ```ts
+ * import { assert } from "../_std.ts";
  * import { parseQueryArgs } from "./query.ts";
  * const args = parseQueryArgs(["SELECT 1", "--format", "csv"]);
- * console.assert(args.sql === "SELECT 1" && args.format === "csv" && args.db === "runs.duckdb");
+ * assert.deepEqual([args.sql, args.format, args.db], ["SELECT 1", "csv", "runs.duckdb"]);
  * ```
  */
 export function parseQueryArgs(args: readonly string[]): QueryArgs {

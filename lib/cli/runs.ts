@@ -29,9 +29,10 @@ export interface RunsArgs {
  *
  * @example
  * ```ts
+ * import { assert } from "../_std.ts";
  * import { parseRunsArgs } from "./runs.ts";
  * const args = parseRunsArgs(["--ablation", "token-bank", "--limit", "5"]);
- * console.assert(args.ablation === "token-bank" && args.limit === 5 && args.status === null);
+ * assert.deepEqual([args.ablation, args.limit, args.status], ["token-bank", 5, null]);
  * ```
  */
 export function parseRunsArgs(args: readonly string[]): RunsArgs {

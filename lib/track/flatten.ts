@@ -28,10 +28,13 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
  *
  * @example
  * ```ts
+ * import { assert } from "../_std.ts";
  * import { flattenConfig } from "./flatten.ts";
  * const rows = flattenConfig({ distill: { global: { bankSize: 6 } }, data: { unseen: ["Bag"] } });
- * console.assert(rows[0]!.key === "distill.global.bankSize" && rows[0]!.value === "6");
- * console.assert(rows[1]!.value === '["Bag"]');
+ * assert.deepEqual(rows, [
+ *   { key: "distill.global.bankSize", value: "6" },
+ *   { key: "data.unseen", value: '["Bag"]' },
+ * ]);
  * ```
  */
 export function flattenConfig(config: unknown): ParamRow[] {

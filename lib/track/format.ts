@@ -58,9 +58,10 @@ function cut(text: string, max: number): string {
  *
  * @example
  * ```ts
+ * import { assert } from "../_std.ts";
  * import { formatTable } from "./format.ts";
  * const text = formatTable({ columns: ["variant", "hIoU"], rows: [["6", 41.5], ["0", 38.25]] });
- * console.assert(text.split("\n")[2] === "6        41.5000");
+ * assert.equal(text.split("\n")[2], "6        41.5000");
  * ```
  */
 export function formatTable(result: QueryResult, options: TableOptions = {}): string {
@@ -95,8 +96,9 @@ function csvField(value: JsonValue): string {
  *
  * @example
  * ```ts
+ * import { assert } from "../_std.ts";
  * import { formatCsv } from "./format.ts";
- * console.assert(formatCsv({ columns: ["a", "b"], rows: [["x,y", null]] }) === 'a,b\n"x,y",\n');
+ * assert.equal(formatCsv({ columns: ["a", "b"], rows: [["x,y", null]] }), 'a,b\n"x,y",\n');
  * ```
  */
 export function formatCsv(result: QueryResult): string {
@@ -114,8 +116,9 @@ function nonFinite(_key: string, value: unknown): unknown {
  *
  * @example
  * ```ts
+ * import { assert } from "../_std.ts";
  * import { formatJson } from "./format.ts";
- * console.assert(formatJson({ columns: ["n"], rows: [[1]] }) === '[\n  {\n    "n": 1\n  }\n]\n');
+ * assert.equal(formatJson({ columns: ["n"], rows: [[1]] }), '[\n  {\n    "n": 1\n  }\n]\n');
  * ```
  */
 export function formatJson(result: QueryResult): string {

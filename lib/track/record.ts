@@ -182,12 +182,12 @@ const RECORD_KEYS = [
  *
  * @example
  * ```ts
+ * import { assert } from "../_std.ts";
  * import { validateRunRecord } from "./record.ts";
- * try {
- *   validateRunRecord({ hash: 1 }, "x.run.json");
- * } catch (e) {
- *   console.assert(e instanceof TypeError);
- * }
+ * assert.throws(() => validateRunRecord({ hash: 1 }, "x.run.json"), {
+ *   name: "TypeError",
+ *   message: 'Invalid run record "x.run.json": field "ablation" is missing',
+ * });
  * ```
  */
 export function validateRunRecord(value: unknown, source: string): RunRecord {

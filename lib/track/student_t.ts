@@ -75,8 +75,9 @@ export function incompleteBeta(x: number, a: number, b: number): number {
  *
  * @example
  * ```ts
+ * import { assert } from "../_std.ts";
  * import { studentTCdf } from "./student_t.ts";
- * console.assert(Math.abs(studentTCdf(0, 5) - 0.5) < 1e-12);
+ * assert.ok(Math.abs(studentTCdf(0, 5) - 0.5) < 1e-12);
  * ```
  */
 export function studentTCdf(t: number, df: number): number {
@@ -90,8 +91,9 @@ export function studentTCdf(t: number, df: number): number {
  *
  * @example
  * ```ts
+ * import { assert } from "../_std.ts";
  * import { studentTQuantile } from "./student_t.ts";
- * console.assert(Math.abs(studentTQuantile(0.975, 1) - 12.7062) < 1e-3);
+ * assert.ok(Math.abs(studentTQuantile(0.975, 1) - 12.7062) < 1e-3);
  * ```
  */
 export function studentTQuantile(p: number, df: number): number {

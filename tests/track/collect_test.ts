@@ -1,0 +1,95 @@
+import { assert } from "../../lib/_std.ts";
+import { collectRecords } from "../../lib/track/collect.ts";
+import { writeRunRecord } from "../../lib/track/record.ts";
+import { RunStore } from "../../lib/track/store.ts";
+import { sampleRecord, tempDir } from "./_helpers.ts";
+
+const COUNTS = "SELECT (SELECT count(*) FROM runs), (SELECT count(*) FROM metrics), " +
+  "(SELECT count(*) FROM results), (SELECT count(*) FROM run_variants)";
+
+Deno.test("collectRecords() ingests records and moves them to ingested/", async () => {
+  await using tmp = await tempDir();
+  const dir = `${tmp.dir}/records`;
+  await writeRunRecord(dir, sampleRecord({ hash: "a", seed: 1 }));
+  await writeRunRecord(dir, sampleRecord({ hash: "b", seed: 2, status: "failed", error: "x" }));
+  const store = await RunStore.open(`${tmp.dir}/runs.duckdb`);
+  try {
+    const result = await collectRecords(store, dir);
+    assert.deepEqual(result.failed, []);
+    assert.deepEqual(result.ingested, [
+      {
+        ok: true,
+        path: `${dir}/a.run.json`,
+        id: "a",
+        status: "finished",
+        movedTo: `${dir}/ingested/a.run.json`,
+      },
+      {
+        ok: true,
+        path: `${dir}/b.run.json`,
+        id: "b",
+        status: "failed",
+        movedTo: `${dir}/ingested/b.run.json`,
+      },
+    ]);
+    assert.deepEqual((await store.query("SELECT id, status FROM runs ORDER BY id")).rows, [
+      ["a", "finished"],
+      ["b", "failed"],
+    ]);
+    assert.deepEqual(
+      (await Array.fromAsync(Deno.readDir(`${dir}/ingested`))).map((e) => e.name).sort(),
+      ["a.run.json", "b.run.json"],
+    );
+    // A second collect finds nothing new.
+    const again = await collectRecords(store, dir);
+    assert.deepEqual([again.ingested.length, again.failed.length], [0, 0]);
+  } finally {
+    await store.close();
+  }
+});
+
+Deno.test("collecting the same record again leaves the same rows", async () => {
+  await using tmp = await tempDir();
+  const dir = `${tmp.dir}/records`;
+  await writeRunRecord(dir, sampleRecord());
+  const store = await RunStore.open(`${tmp.dir}/runs.duckdb`);
+  try {
+    await collectRecords(store, dir, { move: false });
+    const once = await store.query(COUNTS);
+    const second = await collectRecords(store, dir, { move: false });
+    assert.equal(second.ingested.length, 1);
+    assert.deepEqual(await store.query(COUNTS), once);
+    assert.deepEqual(once.rows, [[1, 3, 3, 1]]);
+    // --keep: the file is still there.
+    assert.ok((await Deno.stat(`${dir}/h0001.run.json`)).isFile);
+  } finally {
+    await store.close();
+  }
+});
+
+Deno.test("collectRecords() skips files being written and leaves a corrupt record in place", async () => {
+  await using tmp = await tempDir();
+  const dir = `${tmp.dir}/records`;
+  await writeRunRecord(dir, sampleRecord({ hash: "good" }));
+  await Deno.writeTextFile(`${dir}/.half.run.json.99.z.tmp`, '{"hash": "half", "ab');
+  await Deno.writeTextFile(`${dir}/bad.run.json`, '{"hash": "bad"}');
+  const store = await RunStore.open(`${tmp.dir}/runs.duckdb`);
+  try {
+    const seen: string[] = [];
+    const result = await collectRecords(store, dir, { onFile: (o) => seen.push(o.path) });
+    assert.deepEqual(seen, [`${dir}/bad.run.json`, `${dir}/good.run.json`]);
+    assert.deepEqual(result.ingested.map((r) => r.id), ["good"]);
+    assert.equal(result.failed.length, 1);
+    assert.equal(result.failed[0]!.path, `${dir}/bad.run.json`);
+    assert.ok(result.failed[0]!.error instanceof TypeError);
+    assert.equal(
+      result.failed[0]!.error.message,
+      `Invalid run record "${dir}/bad.run.json": field "ablation" is missing`,
+    );
+    assert.ok((await Deno.stat(`${dir}/bad.run.json`)).isFile);
+    assert.ok((await Deno.stat(`${dir}/.half.run.json.99.z.tmp`)).isFile);
+    assert.deepEqual((await store.query("SELECT id FROM runs")).rows, [["good"]]);
+  } finally {
+    await store.close();
+  }
+});

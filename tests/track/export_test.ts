@@ -1,0 +1,41 @@
+import { assert } from "../../lib/_std.ts";
+import { exportParquet } from "../../lib/track/export.ts";
+import { RunStore } from "../../lib/track/store.ts";
+import { sampleRecord, tempDir } from "./_helpers.ts";
+
+Deno.test("exportParquet() writes every table and view with its rows", async () => {
+  await using tmp = await tempDir();
+  const path = `${tmp.dir}/runs.duckdb`;
+  let store = await RunStore.open(path);
+  await store.ingestRecord(sampleRecord());
+  await store.close();
+  store = await RunStore.open(path, { readOnly: true });
+  try {
+    const files = await exportParquet(store, `${tmp.dir}/out`);
+    assert.deepEqual(files.map((f) => [f.name, f.rows]), [
+      ["artifacts", 1],
+      ["class_iou", 2],
+      ["metrics", 3],
+      ["paper_values", 0],
+      ["params", 6],
+      ["results", 3],
+      ["run_variants", 1],
+      ["runs", 1],
+      ["schema_version", 1],
+      ["t_crit", 1000],
+      ["variant_summary", 3],
+      ["run_eval", 1],
+    ]);
+    assert.equal(files[0]!.path, `${tmp.dir}/out/artifacts.parquet`);
+    const back = await store.query(
+      `SELECT metric, value FROM read_parquet('${tmp.dir}/out/results.parquet') ORDER BY metric`,
+    );
+    assert.deepEqual(back.rows, [["hIoU", 40], ["sIoU", 60], ["uIoU", 30]]);
+    const runs = await store.query(
+      `SELECT id, config FROM read_parquet('${tmp.dir}/out/runs.parquet')`,
+    );
+    assert.deepEqual(runs.rows[0]![0], "h0001");
+  } finally {
+    await store.close();
+  }
+});
