@@ -10,6 +10,8 @@
  *   `initBackend` imports it once.
  * - `wasm`: single-threaded under Deno (the Node build of tfjs-backend-wasm has no threads);
  *   registers the fast convolution gradients of `wasm_gradients.ts`.
+ * - `wasm` and `cpu`: register the corrected pooling and resizing gradients of
+ *   `pool_resize_gradients.ts` (several of tfjs 4.22's are wrong).
  * - `webgpu`: needs `navigator.gpu` and an adapter; the error says when there is none.
  * - `tensorflow`: `@tensorflow/tfjs-node-gpu`, else `@tensorflow/tfjs-node`, when the project
  *   declares one (e.g. `deno add`); never downloaded behind the caller's back.
@@ -19,6 +21,7 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { Backend } from "../c2s/config.ts";
 import { messages } from "./messages.ts";
+import { registerPoolResizeGradients } from "./pool_resize_gradients.ts";
 import { registerWasmGradients } from "./wasm_gradients.ts";
 
 /** Packages that provide the `tensorflow` backend, in order of preference. */
@@ -105,6 +108,7 @@ async function start(name: string): Promise<string> {
     }
   }
   if (name === "wasm") registerWasmGradients();
+  if (name === "wasm" || name === "cpu") registerPoolResizeGradients(name);
   await tf.ready();
   return tf.getBackend();
 }
