@@ -159,3 +159,13 @@ Deno.test("readRunRecord() on a missing file is NotFound naming it", async () =>
 Deno.test("recordFileName() is the hash plus .run.json", () => {
   assert.equal(recordFileName("3f2a_9c-1"), "3f2a_9c-1.run.json");
 });
+
+Deno.test("a record write that cannot complete removes its temporary file", async () => {
+  await using tmp = await tempDir();
+  // A directory where the record should land makes the final rename fail.
+  await Deno.mkdir(`${tmp.dir}/h0001.run.json`);
+  await rejectsWith(() => writeRunRecord(tmp.dir, sampleRecord()), Error, /h0001\.run\.json/);
+  const names = (await Array.fromAsync(Deno.readDir(tmp.dir))).map((e) => e.name);
+  assert.deepEqual(names, ["h0001.run.json"]);
+  assert.deepEqual(await listRecordFiles(tmp.dir), []);
+});
