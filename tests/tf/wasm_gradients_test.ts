@@ -285,3 +285,58 @@ Deno.test("depthwise gradients on wasm reject dilations with a RangeError naming
   );
   tf.dispose([x, dy]);
 });
+
+Deno.test("conv2d gradients on wasm satisfy the adjoint identity <conv(x, w), dy> = <x, dx> = <w, dw>", async () => {
+  await initBackend("wasm");
+  for (const stride of [1, 2]) {
+    tf.tidy(() => {
+      const x = tf.tensor4d(random([3, 9, 8, 4], 11), [3, 9, 8, 4]);
+      const w = tf.tensor4d(random([3, 3, 4, 5], 12), [3, 3, 4, 5]);
+      const y = tf.conv2d(x, w, stride, "same");
+      const dy = tf.tensor(random(y.shape, 13), y.shape);
+      const [dx, dw] = tf.grads((a: tf.Tensor, b: tf.Tensor) =>
+        tf.sum(tf.mul(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, stride, "same"), dy))
+      )([x, w]);
+      const value = tf.sum(tf.mul(y, dy)).dataSync()[0]!;
+      const viaX = tf.sum(tf.mul(x, dx!)).dataSync()[0]!;
+      const viaW = tf.sum(tf.mul(w, dw!)).dataSync()[0]!;
+      assert.ok(
+        Math.abs(viaX - value) < 1e-4 * Math.abs(value),
+        `stride ${stride}: ${viaX} vs ${value}`,
+      );
+      assert.ok(
+        Math.abs(viaW - value) < 1e-4 * Math.abs(value),
+        `stride ${stride}: ${viaW} vs ${value}`,
+      );
+    });
+  }
+});
+
+Deno.test("a small conv net trains on wasm: the loss falls and the tensor count stays flat", async () => {
+  await initBackend("wasm");
+  const x = tf.tensor4d(random([8, 12, 12, 2], 21), [8, 12, 12, 2]);
+  const target = tf.tensor4d(random([8, 6, 6, 3], 22), [8, 6, 6, 3]);
+  const w1 = tf.variable(tf.mul(tf.tensor4d(random([3, 3, 2, 8], 23), [3, 3, 2, 8]), 0.5));
+  const w2 = tf.variable(tf.mul(tf.tensor4d(random([1, 1, 8, 3], 24), [1, 1, 8, 3]), 0.5));
+  const optimizer = tf.train.adam(0.01);
+  const loss = () =>
+    tf.tidy(() => {
+      const h = tf.relu(tf.conv2d(x, w1 as tf.Variable<tf.Rank.R4>, 2, "same"));
+      const y = tf.conv2d(h, w2 as tf.Variable<tf.Rank.R4>, 1, "same");
+      return tf.mean(tf.square(tf.sub(y, target))) as tf.Scalar;
+    });
+  const first = optimizer.minimize(loss, true)!;
+  const start = first.dataSync()[0]!;
+  first.dispose();
+  const tensors = tf.memory().numTensors;
+  let last = start;
+  for (let i = 0; i < 30; i++) {
+    const value = optimizer.minimize(loss, true)!;
+    last = value.dataSync()[0]!;
+    value.dispose();
+  }
+  assert.equal(tf.memory().numTensors, tensors);
+  assert.ok(last < 0.9 * start, `loss went from ${start} to ${last}`);
+  optimizer.dispose();
+  tf.dispose([x, target, w1, w2]);
+});
