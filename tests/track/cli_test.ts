@@ -84,3 +84,31 @@ Deno.test("--help of each task prints a worked example and exits 0", async () =>
     assert.match(out.stdout, new RegExp(`Examples?:\\n  deno task ${file}`));
   }
 });
+
+Deno.test("deno task collect from a missing directory fails naming it and creates no database", async () => {
+  await using tmp = await tempDir();
+  const db = `${tmp.dir}/runs.duckdb`;
+  const out = await task("collect", "--from", `${tmp.dir}/nothing`, "--db", db);
+  assert.deepEqual(out, {
+    code: 1,
+    stdout: "",
+    stderr: `error: Record directory "${tmp.dir}/nothing" does not exist: nothing to collect\n`,
+  });
+  await assert.rejects(() => Deno.stat(db), Deno.errors.NotFound);
+});
+
+Deno.test("deno task collect exits 1 when a record is invalid and still ingests the rest", async () => {
+  await using tmp = await tempDir();
+  const db = `${tmp.dir}/runs.duckdb`;
+  await writeRunRecord(`${tmp.dir}/rec`, sampleRecord());
+  await Deno.writeTextFile(`${tmp.dir}/rec/bad.run.json`, "{");
+  const out = await task("collect", "--from", `${tmp.dir}/rec`, "--db", db);
+  assert.equal(out.code, 1);
+  assert.match(
+    out.stderr,
+    new RegExp(
+      `^skipped ${tmp.dir}/rec/bad\\.run\\.json: Cannot read run record .+ not valid JSON`,
+    ),
+  );
+  assert.match(out.stdout, /\n1 record ingested into .+, 1 failed \(left in place\)\n$/);
+});

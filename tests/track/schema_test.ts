@@ -54,3 +54,17 @@ Deno.test("the runs table refuses a status outside the lifecycle", async () => {
     await store.close();
   }
 });
+
+/** Markdown with table padding and line wrapping (as `deno fmt` leaves it) taken out. */
+function normalise(markdown: string): string {
+  return markdown.replace(/-{3,}/g, "---").replace(/[ \t]*\|[ \t]*/g, " | ").replace(/\s+/g, " ")
+    .trim();
+}
+
+Deno.test("lib/track/README.md carries the current SCHEMA_DOC", async () => {
+  const readme = await Deno.readTextFile(new URL("../../lib/track/README.md", import.meta.url));
+  assert.ok(
+    normalise(readme).includes(normalise(SCHEMA_DOC)),
+    "lib/track/README.md is out of date: regenerate its schema section from SCHEMA_DOC",
+  );
+});
