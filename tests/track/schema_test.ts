@@ -65,6 +65,7 @@ Deno.test("lib/track/README.md carries the current SCHEMA_DOC", async () => {
   const readme = await Deno.readTextFile(new URL("../../lib/track/README.md", import.meta.url));
   assert.ok(
     normalise(readme).includes(normalise(SCHEMA_DOC)),
-    "lib/track/README.md is out of date: regenerate its schema section from SCHEMA_DOC",
+    "lib/track/README.md is out of date: replace its schema section with the output of " +
+      `deno eval "import { SCHEMA_DOC } from './lib/track/schema.ts'; console.log(SCHEMA_DOC)"`,
   );
 });
