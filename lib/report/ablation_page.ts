@@ -106,7 +106,7 @@ export function ablationPage(
 
   const body = html`
     <nav>${context.indexHref
-      ? html`<a href="${context.indexHref}">\u2190 All tables</a>`
+      ? html`<a href="${context.indexHref}">← All tables</a>`
       : null}<a href="#agreement">Agreement</a><a href="#table-section">Table</a><a href="#curves">Curves</a>
     <a href="#samples">Samples</a><a href="#settings">Settings</a><a href="#runs">Runs</a>
     <a href="#benchmark">Teacher and benchmark</a></nav>
@@ -191,7 +191,7 @@ nothing to agree with.</p>`;
   const claims = headline.claims;
   const reproduced = headline.outcomes.reproduced;
   return html`
-    <p><span class="big" id="tau" data-tau="${tauText}">Kendall \\u03c4<sub>b</sub> = ${tauText}</span>
+    <p><span class="big" id="tau" data-tau="${tauText}">Kendall τ<sub>b</sub> = ${tauText}</span>
     <span class="muted"> on ${headline.metric}: the paper's ranking of the ${headline.ranked.length}
     measured variants against the measured ranking (${headline.concordant} pairs concordant,
     ${headline.discordant} discordant${headline.tau === null
@@ -232,7 +232,7 @@ nothing to agree with.</p>`;
     ${others.length > 0
       ? html`<p class="meta">Other metrics: ${
         others.map((a, i) =>
-          html`${i > 0 ? "; " : ""}${a.metric}: \u03c4<sub>b</sub> = ${
+          html`${i > 0 ? "; " : ""}${a.metric}: τ<sub>b</sub> = ${
             a.tau === null ? "n/a" : a.tau.toFixed(2)
           }, ${a.outcomes.reproduced} of ${a.claims.length} claims reproduced`
         )
@@ -240,7 +240,7 @@ nothing to agree with.</p>`;
       : null}
     <p
       class="meta">Outcomes: ${ClaimOutcome.map((o, i) =>
-        html`${i > 0 ? " \u00b7 " : ""}<span class="outcome-${o}">${CLAIM_OUTCOME_LABEL[o]}</span>`
+        html`${i > 0 ? " · " : ""}<span class="outcome-${o}">${CLAIM_OUTCOME_LABEL[o]}</span>`
       )}. A claim "a beats b" is every pair the paper's table orders; the intervals are Student-t 95%
     intervals of the mean over seeds.</p>
   `;

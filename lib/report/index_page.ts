@@ -5,6 +5,7 @@
  * @module
  */
 import { benchmarkSection } from "./ablation_page.ts";
+import type { Agreement } from "./agreement.ts";
 import { fmt, type IndexEntry, indexSummarySpec } from "./vega_specs.ts";
 import { html, type PageChart, SafeHtml } from "./html.ts";
 import type { ReportDefinition } from "./define.ts";
@@ -13,6 +14,12 @@ import type { ReportDefinition } from "./define.ts";
 export interface IndexLine extends IndexEntry {
   /** Relative link to the table's page. */
   readonly href: string;
+}
+
+/** Kendall tau as the index prints it, naming the metric when it is not hIoU. */
+function tauCell(a: Agreement | null): string {
+  const tau = a?.tau == null ? "n/a" : fmt(a.tau, 2);
+  return a && a.metric !== "hIoU" ? `${tau} (${a.metric})` : tau;
 }
 
 /** Title, body and charts of the index page. */
@@ -35,7 +42,7 @@ export function indexPage(
           <th>ablation</th>
           <th>paper's title</th>
           <th>finished runs</th>
-          <th>\\u03c4<sub>b</sub> (hIoU)</th>
+          <th>τ<sub>b</sub> (hIoU)</th>
           <th>claims reproduced</th>
           <th>paper's best</th>
           <th>measured best</th>
@@ -49,7 +56,7 @@ export function indexPage(
             <td><a href="${l.href}">${l.ablation}</a></td>
             <td>${l.title}</td>
             <td class="num">${l.finishedRuns}</td>
-            <td class="num">${a?.tau == null ? "n/a" : fmt(a.tau, 2)}</td>
+            <td class="num">${tauCell(a)}</td>
             <td class="num">${a ? `${a.outcomes.reproduced} of ${a.claims.length}` : "–"}</td>
             <td>${a?.paperBest.join(", ") || "–"}</td>
             <td>${a?.measuredBest.join(", ") || (l.finishedRuns === 0 ? "no runs yet" : "–")}</td>

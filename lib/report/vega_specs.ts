@@ -336,7 +336,7 @@ export function intervalSpec(input: IntervalSpecInput): VegaLiteSpec {
               field: "source",
               type: "nominal",
               scale: { domain: ["paper", "measured"], range: ["diamond", "circle"] },
-              legend: null,
+              legend: { title: null, orient: "bottom" },
             },
             tooltip: [
               { field: "variant" },
@@ -661,7 +661,7 @@ export function indexSummarySpec(entries: readonly IndexEntry[]): VegaLiteSpec {
               domain: ClaimOutcome.map((o) => CLAIM_OUTCOME_LABEL[o]),
               range: OUTCOME_COLORS,
             },
-            legend: { title: null, orient: "bottom", columns: 2 },
+            legend: { title: null, orient: "bottom", columns: 2, labelLimit: 320 },
           },
           order: { field: "rank", type: "quantitative" },
           tooltip: [{ field: "table" }, { field: "outcome" }, { field: "count" }],

@@ -1,0 +1,95 @@
+import { assert } from "../../lib/_std.ts";
+import { Msg } from "../../lib/report/messages.ts";
+import { fileName, paperNotesFor, renderReport } from "../../lib/report/render.ts";
+import { listAblations, loadAblation } from "../../lib/spec/registry.ts";
+import { tableOrder } from "../../lib/report/data.ts";
+import { databaseMissing } from "../../lib/track/messages.ts";
+import { makeFixtureDb } from "./_fixture.ts";
+
+const fx = await makeFixtureDb();
+const out = `${fx.dir}/out`;
+globalThis.addEventListener("unload", () => Deno.removeSync(fx.dir, { recursive: true }));
+
+Deno.test("renderReport() writes one self-contained page for an ablation", async () => {
+  const result = await renderReport("token-bank", { db: fx.db, outDir: out });
+  assert.deepEqual(result.pages.map((p) => [p.name, p.path, p.rows, p.finishedRuns]), [
+    ["token-bank", `${out}/token-bank.html`, 4, 12],
+  ]);
+  assert.deepEqual(result.warnings, []);
+  const page = await Deno.readTextFile(`${out}/token-bank.html`);
+  assert.ok(page.includes(`data-rows="4"`));
+  assert.ok(page.includes("Table IX \u00b7 token-bank"));
+  assert.ok(page.includes(`id="tau"`));
+  assert.ok(page.includes("Kendall τ<sub>b</sub>") && !page.includes("\\u03c4"));
+  assert.ok(page.includes("data:image/png;base64,"), "sample images are embedded");
+  assert.ok(page.includes("mini-CLIP conv tower (TEST FIXTURE"), "teacher card shown");
+  assert.ok(page.includes("connected-component proposals"), "stand-ins labelled");
+  assert.ok(page.includes("distill.global.bankSize"), "varying setting shown");
+});
+
+Deno.test("renderReport() escapes text from the database (a run's error message)", async () => {
+  await renderReport("token-bank", { db: fx.db, outDir: out });
+  const page = await Deno.readTextFile(`${out}/token-bank.html`);
+  assert.ok(page.includes("NaN loss at step 340 &lt;script&gt;alert(1)&lt;/script&gt;"));
+  assert.ok(!page.includes("<script>alert(1)"));
+});
+
+Deno.test("renderReport() computes the agreement shown on the page from the runs", async () => {
+  await renderReport("module", { db: fx.db, outDir: out });
+  const page = await Deno.readTextFile(`${out}/module.html`);
+  // Fixture module means: baseline < +latent < full ~ +distillation, as in the paper except
+  // possibly the last pair: tau is 1 or 2/3, never the placeholder.
+  const tau = /data-tau="([^"]+)"/.exec(page)![1]!;
+  assert.ok(["1.00", "0.67"].includes(tau), tau);
+  assert.ok(page.includes("Rows: <b>+latent</b> = the paper&#39;s &quot;baseline + latent"));
+});
+
+Deno.test("renderReport() gives an ablation without runs a page that says so", async () => {
+  const result = await renderReport("window-size", { db: fx.db, outDir: out });
+  assert.deepEqual(result.warnings, [Msg.noRunsYet("window-size")]);
+  const page = await Deno.readTextFile(`${out}/window-size.html`);
+  assert.ok(page.includes(`id="no-runs"`));
+  assert.ok(page.includes(`data-rows="3"`));
+});
+
+Deno.test("renderReport('all') writes every table's page and an index linking each", async () => {
+  const dir = `${out}/all`;
+  const result = await renderReport("all", { db: fx.db, outDir: dir });
+  const names = await listAblations();
+  const pages = result.pages.filter((p) => p.name !== "index");
+  assert.deepEqual(pages.map((p) => p.name).sort(), names.sort());
+  const tables = new Map<string, string>();
+  for (const name of names) tables.set(name, (await loadAblation(name)).table);
+  const order = pages.map((p) => tableOrder(tables.get(p.name)!));
+  assert.deepEqual(order, [...order].sort((a, b) => a - b), "pages in the paper's table order");
+  const index = await Deno.readTextFile(`${dir}/index.html`);
+  for (const name of names) {
+    assert.ok(index.includes(`href="${fileName(name)}.html"`), name);
+    await Deno.stat(`${dir}/${fileName(name)}.html`);
+  }
+  assert.ok(index.includes(`data-rows="${names.length}"`));
+  const tokenBank = await Deno.readTextFile(`${dir}/token-bank.html`);
+  assert.ok(tokenBank.includes(`href="index.html"`));
+});
+
+Deno.test("renderReport() names a missing database and an unknown ablation", async () => {
+  const missing = `${fx.dir}/nope.duckdb`;
+  await assert.rejects(
+    () => renderReport("token-bank", { db: missing, outDir: out }),
+    Deno.errors.NotFound,
+    databaseMissing(missing),
+  );
+  const known = [...new Set([...(await listAblations()), "module", "token-bank", "window-size"])]
+    .sort();
+  await assert.rejects(
+    () => renderReport("tokn-bank", { db: fx.db, outDir: out }),
+    RangeError,
+    Msg.unknownAblation("tokn-bank", known),
+  );
+});
+
+Deno.test("paperNotesFor() picks the notes of one table, not of a table sharing its prefix", () => {
+  assert.equal(paperNotesFor("IX").length, 2);
+  assert.ok(paperNotesFor("X").every((n) => /Table X(?![IVX])/.test(n)));
+  assert.deepEqual(paperNotesFor(null), []);
+});
