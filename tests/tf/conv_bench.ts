@@ -9,6 +9,8 @@ import * as tf from "@tensorflow/tfjs-core";
 import { backendInfo, initBackend } from "../../lib/tf/backend.ts";
 import { registerWasmGradients, unregisterWasmGradients } from "../../lib/tf/wasm_gradients.ts";
 
+type Shape4 = [number, number, number, number];
+
 interface Timing {
   medianMs: number;
   minMs: number;
@@ -41,8 +43,8 @@ function row(label: string, flops: number, t: Timing | null, reference: number):
 /** Times one layer: forward, input gradient and filter gradient, tfjs's kernels then ours. */
 function benchLayer(
   label: string,
-  xShape: [number, number, number, number],
-  filterShape: [number, number, number, number],
+  xShape: Shape4,
+  filterShape: Shape4,
   stride: number,
   reference: number,
 ): void {
@@ -82,6 +84,62 @@ function benchLayer(
   tf.dispose([x, filter, y, dy]);
 }
 
+/** The conv layers of DESIGN.md's CLIP-ResNet-style teacher tower: [label, x, filter, stride, count]. */
+const TOWER: [string, Shape4, Shape4, number, number][] = [
+  ["stem 64x64 1->8 stride 2", [96, 64, 64, 1], [3, 3, 1, 8], 2, 1],
+  ["32x32 8->16", [96, 32, 32, 8], [3, 3, 8, 16], 1, 1],
+  ["block 32x32 16->16", [96, 32, 32, 16], [3, 3, 16, 16], 1, 2],
+  ["32x32 -> 16x16 16->32 stride 2", [96, 32, 32, 16], [3, 3, 16, 32], 2, 1],
+  ["blocks 16x16 32->32", [96, 16, 16, 32], [3, 3, 32, 32], 1, 6],
+];
+
+/** Conv time of one 96-image training step of that tower (the stem needs no input gradient). */
+function benchTower(): void {
+  console.log("CLIP-ResNet-style tower (DESIGN.md), 3x3 convs of one 96-image step, ours:");
+  const total = { forward: 0, input: 0, filter: 0, flops: 0 };
+  for (const [label, xShape, filterShape, stride, count] of TOWER) {
+    const x = tf.randomNormal(xShape) as tf.Tensor4D;
+    const filter = tf.randomNormal(filterShape) as tf.Tensor4D;
+    const y = tf.conv2d(x, filter, stride, "same");
+    const dy = tf.randomNormal(y.shape) as tf.Tensor4D;
+    const attrs = { strides: stride, pad: "same", dataFormat: "NHWC" };
+    const forward = time(() => tf.conv2d(x, filter, stride, "same"), 5).medianMs;
+    const input = label.startsWith("stem") ? 0 : time(
+      () =>
+        tf.engine().runKernel(tf.Conv2DBackpropInput, { dy, filter }, {
+          ...attrs,
+          inputShape: xShape,
+        }) as tf.Tensor,
+      5,
+    ).medianMs;
+    const grad = time(
+      () =>
+        tf.engine().runKernel(tf.Conv2DBackpropFilter, { x, dy }, {
+          ...attrs,
+          filterShape,
+        }) as tf.Tensor,
+      5,
+    ).medianMs;
+    const flops = 2 * y.size * filterShape[0] * filterShape[1] * filterShape[2];
+    console.log(
+      `  ${label.padEnd(32)} x${count}  forward ${forward.toFixed(1).padStart(6)} ms  input grad ${
+        input.toFixed(1).padStart(6)
+      } ms  filter grad ${grad.toFixed(1).padStart(6)} ms`,
+    );
+    total.forward += forward * count;
+    total.input += input * count;
+    total.filter += grad * count;
+    total.flops += flops * count * (label.startsWith("stem") ? 2 : 3);
+    tf.dispose([x, filter, y, dy]);
+  }
+  const ms = total.forward + total.input + total.filter;
+  console.log(
+    `  total ${ms.toFixed(0)} ms (forward ${total.forward.toFixed(0)}, input grads ${
+      total.input.toFixed(0)
+    }, filter grads ${total.filter.toFixed(0)}), ${gflops(total.flops, ms).toFixed(1)} GFLOP/s`,
+  );
+}
+
 /** Prints the figures. */
 export async function bench(): Promise<void> {
   await initBackend("wasm");
@@ -98,6 +156,7 @@ export async function bench(): Promise<void> {
   tf.dispose([a, b]);
   benchLayer("x=[96,16,16,32] 3x3 32->32 stride 1", [96, 16, 16, 32], [3, 3, 32, 32], 1, reference);
   benchLayer("x=[96,32,32,16] 3x3 16->32 stride 2", [96, 32, 32, 16], [3, 3, 16, 32], 2, reference);
+  benchTower();
 }
 
 if (import.meta.main) await bench();
