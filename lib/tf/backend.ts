@@ -52,7 +52,7 @@ let queue: Promise<unknown> = Promise.resolve();
  *   with a message that says why and what to do.
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { initBackend } from "./backend.ts";
  * await initBackend("wasm"); // "wasm"
  * ```
@@ -67,7 +67,7 @@ export function initBackend(name: Backend = "wasm"): Promise<string> {
  * The active backend, its thread count and the package versions, for run records.
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { backendInfo, initBackend } from "./backend.ts";
  * await initBackend();
  * backendInfo(); // { name: "wasm", threads: 1, versions: { "tfjs-core": "4.22.0", ... } }
@@ -146,16 +146,11 @@ async function activate(name: string): Promise<void> {
 }
 
 async function startWasm(): Promise<void> {
+  // The Node build (the one Deno loads) reads its .wasm files from its own dist/ folder inside
+  // node_modules, so no setWasmPaths() is needed.
   const wasm = await import("@tensorflow/tfjs-backend-wasm");
   versions["tfjs-backend-wasm"] = wasm.version_wasm;
   wasmThreads = wasm.getThreadsCount;
-  if (await tf.setBackend("wasm").catch(() => false)) return;
-  // The Node build finds its .wasm files next to itself; point it at node_modules explicitly.
-  const dist = new URL(
-    "../../node_modules/@tensorflow/tfjs-backend-wasm/dist/",
-    import.meta.url,
-  );
-  wasm.setWasmPaths(decodeURIComponent(dist.pathname));
   await activate("wasm");
 }
 
