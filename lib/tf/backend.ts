@@ -7,7 +7,9 @@
  *   `register_all_gradients` ships only as extensionless ES modules that Deno cannot load), so
  *   `tf.grad` fails with "gradient function not found". The `@tensorflow/tfjs` package bundles and
  *   registers all of them (and the chained ops, `x.reshape(...)`) on the same tfjs-core instance;
- *   `initBackend` imports it once.
+ *   `initBackend` imports it once, through deno.json's import map when it declares
+ *   `@tensorflow/tfjs`, else as `npm:@tensorflow/tfjs@<tfjs-core's version>` (fetched from npm on
+ *   first use, like any npm import).
  * - `wasm`: single-threaded under Deno (the Node build of tfjs-backend-wasm has no threads);
  *   registers the fast convolution gradients of `wasm_gradients.ts`.
  * - `wasm` and `cpu`: register the corrected pooling and resizing gradients of
