@@ -99,10 +99,11 @@ class Scratch {
     return this.run("Slice", { x }, { begin, size });
   }
 
-  /** Takes `x` out of the scratch list: the caller owns it now. */
+  /** Takes `x` out of the scratch list: the caller owns it now (a copy if `x` was an input). */
   keep(x: TensorInfo): TensorInfo {
     const at = this.#temps.lastIndexOf(x);
-    if (at >= 0) this.#temps.splice(at, 1);
+    if (at < 0) return this.keep(this.run("Identity", { x }));
+    this.#temps.splice(at, 1);
     return x;
   }
 
