@@ -19,7 +19,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs-core";
-import { MASKED_LOGIT, softmaxCrossEntropyRows, weightedMean } from "./_ops.ts";
+import { MASKED_LOGIT, matMul2d, softmaxCrossEntropyRows, weightedMean } from "./_ops.ts";
 
 /** Eq. 7 weights and scales (the config's `loss` block). */
 export interface PixelLossOptions {
@@ -62,8 +62,9 @@ export function classLogits(
 ): tf.Tensor3D {
   return tf.tidy(() => {
     const [b, l, d] = fn.shape;
+    const flat = tf.reshape(fn, [b * l, d]) as tf.Tensor2D;
     const xs = tf.reshape(
-      tf.mul(tf.matMul(tf.reshape(fn, [b * l, d]), textSeen, false, true), alpha),
+      tf.mul(matMul2d(flat, tf.transpose(textSeen)), alpha),
       [b, l, textSeen.shape[0]],
     );
     if (latent === undefined) return xs as tf.Tensor3D;
