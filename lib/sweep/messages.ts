@@ -1,0 +1,211 @@
+/**
+ * User-facing messages of the sweep runner (`ablate`, `run-one`), one typed function each, so
+ * tests can assert them and they read alike.
+ *
+ * @module
+ */
+
+function q(value: unknown): string {
+  if (typeof value === "string") return JSON.stringify(value);
+  if (typeof value === "number" && !Number.isFinite(value)) return String(value);
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return String(value);
+  }
+}
+
+function plural(count: number, word: string, many = `${word}s`): string {
+  return `${count} ${count === 1 ? word : many}`;
+}
+
+// ---------------------------------------------------------------- job files
+
+/** A job hash that is not 64 lower-case hex digits. */
+export function badJobHash(hash: string): string {
+  return `Job hash ${q(hash)} is not 64 lower-case hex digits`;
+}
+
+/** A job file field with the wrong type. */
+export function badJobField(source: string, field: string, expected: string, got: unknown): string {
+  return `Job file ${q(source)}: field ${q(field)} must be ${expected}, got ${q(got)}`;
+}
+
+/** A job whose contents do not hash to its name. */
+export function jobHashMismatch(source: string, hash: string, actual: string): string {
+  return `Job file ${q(source)} says hash ${q(hash)} but its contents hash to ${q(actual)}: ` +
+    `it was edited or written by another version; plan it again with \`deno task ablate\``;
+}
+
+/** A missing job file. */
+export function jobMissing(path: string): string {
+  return `Job file ${q(path)} does not exist`;
+}
+
+/** A job file that is not JSON. */
+export function jobNotJson(path: string, reason: string): string {
+  return `Job file ${q(path)} is not JSON: ${reason}`;
+}
+
+/** `run-one REF` found nothing. */
+export function jobRefNotFound(ref: string, dir: string): string {
+  return `No job ${q(ref)}: not a file, and no job file in ${q(dir)} starts with it ` +
+    `(a hash needs at least 8 hex digits; \`deno task ablate NAME --plan\` lists them)`;
+}
+
+/** `run-one PREFIX` matched several jobs. */
+export function jobRefAmbiguous(ref: string, count: number): string {
+  return `Hash prefix ${q(ref)} matches ${count} job files; give more digits`;
+}
+
+// ---------------------------------------------------------------- teacher
+
+/** No teacher at the path. */
+export function teacherMissing(path: string): string {
+  return `No teacher at ${q(path)}: train one with \`deno task teacher\`, or pass ` +
+    `--teacher PATH (a checkpoint folder, or a module whose default export makes a Teacher)`;
+}
+
+/** A teacher module without a default export function. */
+export function teacherModuleNoFactory(path: string): string {
+  return `Teacher module ${q(path)} has no default export function that makes a Teacher`;
+}
+
+/** A teacher factory that returned something else. */
+export function teacherModuleNotTeacher(path: string): string {
+  return `Teacher ${q(path)} did not give a Teacher (name, dim, denseSize, hash, ` +
+    `encodeImages, textEmbeddings, dispose)`;
+}
+
+/** The checkpoint loader of the teacher package is not there. */
+export function teacherLoaderMissing(path: string, module: string): string {
+  return `Cannot load the teacher checkpoint ${q(path)}: the teacher package has no ` +
+    `loadTeacher(path) in ${q(module)}; pass --teacher FILE.ts (a module whose default export ` +
+    `makes a Teacher) instead`;
+}
+
+// ---------------------------------------------------------------- running one job
+
+/** A data source the runner cannot build. */
+export function unknownDataSource(source: string): string {
+  return `Unknown data source ${q(source)}: expected "fashion-scenes"`;
+}
+
+/** A run kind the core cannot execute yet. */
+export function kindNotImplemented(kind: string): string {
+  return `Runs of kind ${q(kind)} are not implemented yet: the C2S core offers no ${kind} ` +
+    `entry point, so nothing was measured`;
+}
+
+/** The data, teacher or code differ from what the job was planned with. */
+export function contextMismatch(what: string, planned: string, found: string): string {
+  return `The ${what} differs from the one this job was planned with (planned ${q(planned)}, ` +
+    `found ${q(found)}): plan the sweep again with \`deno task ablate\``;
+}
+
+/** Error text of a run stopped before training began. */
+export function interruptedBeforeTraining(): string {
+  return "Interrupted before training began";
+}
+
+/** A run-one child that ended without writing a record. */
+export function childDiedWithoutRecord(pid: number, how: string, stderr: string): string {
+  const tail = stderr.trim() === "" ? "" : `; its last output: ${stderr.trim()}`;
+  return `Worker process ${pid} ${how} before writing its run record${tail}`;
+}
+
+/** How a child process ended. */
+export function exitDescription(code: number, signal: string | null): string {
+  return signal === null ? `exited with code ${code}` : `was killed by ${signal}`;
+}
+
+/** A record that could not be read or stored. */
+export function recordUnusable(path: string, reason: string): string {
+  return `The run record ${q(path)} could not be stored: ${reason}`;
+}
+
+// ---------------------------------------------------------------- sweep
+
+/** The database is held by another process. */
+export function databaseBusy(path: string, pid: number | null): string {
+  const who = pid === null ? "another process" : `another process (pid ${pid})`;
+  return `Database ${q(path)} is in use by ${who}, probably another sweep: only one process ` +
+    `may write it. Wait for that one to end (or stop it), or pass another --db PATH`;
+}
+
+/** Ablations whose kind the core cannot run yet. */
+export function kindSkipped(ablation: string, table: string, kind: string, runs: number): string {
+  return `Skipped ${ablation} (Table ${table}, ${kind}): not implemented yet, the C2S core ` +
+    `offers no ${kind} entry point (${plural(runs, "run")} not run)`;
+}
+
+/** Runs of the plan still marked running by a live process after waiting. */
+export function stillRunning(label: string, pid: number): string {
+  return `${label} is still marked running by live process ${pid}; it is not started again ` +
+    `in this sweep`;
+}
+
+/** Runs from a dead process found at start-up. */
+export function reaped(label: string, pid: number): string {
+  return `${label} was left running by process ${pid}, which is gone: marked interrupted, ` +
+    `it runs again`;
+}
+
+/** Records found at start-up and stored. */
+export function leftoverIngested(label: string, status: string): string {
+  return `${label}: stored its ${status} record left by an earlier sweep`;
+}
+
+/** Nothing to do. */
+export function nothingToRun(total: number): string {
+  return `Nothing to run: all ${plural(total, "distinct run")} of the plan are finished`;
+}
+
+/** What the sweep will run. */
+export function sweepStart(
+  pending: number,
+  done: number,
+  total: number,
+  workers: number,
+  db: string,
+): string {
+  return `Running ${plural(pending, "run")} (${done} of ${total} already finished) with ` +
+    `${plural(workers, "worker")}, tracked in ${q(db)}`;
+}
+
+/** The first Ctrl-C. */
+export const STOPPING =
+  "Stopping: the runs in progress are stopped and marked interrupted (Ctrl-C again to kill them now)";
+
+/** The end of an interrupted sweep. */
+export function interruptedSummary(interrupted: number, finished: number): string {
+  return `Interrupted: ${plural(interrupted, "run")} marked interrupted, ` +
+    `${plural(finished, "finished run")} kept. Run the same command again to resume`;
+}
+
+/** Error of a run stopped by Ctrl-C without its own record. */
+export const STOPPED_BY_USER = "Stopped by Ctrl-C (SIGINT) before the run finished";
+
+/** The end of a sweep. */
+export function sweepSummary(finished: number, failed: number, interrupted: number): string {
+  const parts = [`${plural(finished, "run")} finished`];
+  if (failed > 0) parts.push(`${failed} failed`);
+  if (interrupted > 0) parts.push(`${interrupted} interrupted`);
+  return `Done: ${parts.join(", ")}` +
+    (failed + interrupted > 0 ? "; failed and interrupted runs run again next time" : "");
+}
+
+/** The plan was made without a teacher or data, so its hashes are provisional. */
+export function provisionalPlan(reason: string): string {
+  return `Hashes are provisional (${reason}): runs cannot be matched with finished ones`;
+}
+
+/** The plan could not read the database. */
+export function planWithoutDatabase(db: string, reason: string): string {
+  return `Could not read ${q(db)} (${reason}): every run is shown as pending`;
+}
+
+/** An option of `ablate` or `run-one` without a value or with a bad one. */
+export function badOption(task: string, option: string, detail: string): string {
+  return `${task}: option ${option} ${detail}; see "${task} --help"`;
+}

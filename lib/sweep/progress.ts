@@ -1,0 +1,235 @@
+/**
+ * The progress display of a sweep: runs done of total, what each worker is doing (teacher cache,
+ * step, loss, speed) and an estimate of the time left. On a terminal it is a block of lines
+ * redrawn in place below the log; elsewhere (a file, a pipe, CI) it prints plain lines: every
+ * log line, and each worker's progress at most every `plainIntervalMs`.
+ *
+ * @module
+ */
+
+/** What one worker is doing. */
+export interface WorkerView {
+  /** `token-bank "6" seed 1`. */
+  readonly label: string;
+  readonly pid: number | null;
+  /** Milliseconds since the epoch when the run started. */
+  readonly startedAt: number;
+  readonly phase: "starting" | "cache" | "training";
+  readonly cacheDone: number;
+  readonly cacheTotal: number;
+  readonly step: number;
+  readonly totalSteps: number | null;
+  readonly loss: number | null;
+  readonly imagesPerSecond: number | null;
+}
+
+/** The state of a sweep, as the display shows it. */
+export interface SweepView {
+  /** Runs this sweep has to train. */
+  readonly total: number;
+  readonly finished: number;
+  readonly failed: number;
+  readonly interrupted: number;
+  /** Milliseconds since the epoch when the sweep started. */
+  readonly startedAt: number;
+  /** Running workers by slot. */
+  readonly workers: ReadonlyMap<number, WorkerView>;
+  /** Durations (ms) of the runs finished so far. */
+  readonly durations: readonly number[];
+  /** Worker count. */
+  readonly parallel: number;
+}
+
+/** A display: log lines and state updates. */
+export interface ProgressDisplay {
+  /** A line that stays (a run started, finished, failed). */
+  log(line: string): void;
+  /** The state changed; the display decides whether to redraw. */
+  update(view: SweepView): void;
+  /** Clears the live block (a terminal) before the final output. */
+  close(): void;
+}
+
+/** `3s`, `4m05s`, `1h02m`. */
+export function formatDuration(ms: number): string {
+  const s = Math.max(0, Math.round(ms / 1000));
+  if (s < 60) return `${s}s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m}m${String(s % 60).padStart(2, "0")}s`;
+  return `${Math.floor(m / 60)}h${String(m % 60).padStart(2, "0")}m`;
+}
+
+/**
+ * Milliseconds left: runs not yet done times the mean duration of a run, less the time the
+ * running ones have had, spread over the workers. Before any run has finished, a run's duration
+ * is projected from the running ones' step fractions. `null` when nothing says yet.
+ */
+export function estimateRemaining(view: SweepView, now: number): number | null {
+  let perRun: number | null = null;
+  if (view.durations.length > 0) {
+    perRun = view.durations.reduce((a, b) => a + b, 0) / view.durations.length;
+  } else {
+    const projected = [...view.workers.values()]
+      .filter((w) => w.phase === "training" && w.totalSteps !== null && w.step > 0)
+      .map((w) => (now - w.startedAt) / (w.step / w.totalSteps!));
+    if (projected.length > 0) perRun = projected.reduce((a, b) => a + b, 0) / projected.length;
+  }
+  if (perRun === null) return null;
+  const done = view.finished + view.failed + view.interrupted;
+  const queued = Math.max(0, view.total - done - view.workers.size);
+  let work = queued * perRun;
+  for (const w of view.workers.values()) work += Math.max(0, perRun - (now - w.startedAt));
+  return work / Math.max(1, Math.min(view.parallel, view.total - done));
+}
+
+/** The headline: `3/12 runs done (1 failed) · 2m10s elapsed · ETA 6m05s`. */
+export function headline(view: SweepView, now: number): string {
+  const done = view.finished + view.failed + view.interrupted;
+  const extra = [
+    view.failed > 0 ? `${view.failed} failed` : "",
+    view.interrupted > 0 ? `${view.interrupted} interrupted` : "",
+  ].filter((s) => s !== "").join(", ");
+  const eta = estimateRemaining(view, now);
+  return `${done}/${view.total} runs done${extra === "" ? "" : ` (${extra})`} · ` +
+    `${formatDuration(now - view.startedAt)} elapsed · ETA ${
+      eta === null ? "?" : formatDuration(eta)
+    }`;
+}
+
+/** One worker's line: `w1 token-bank "6" seed 1  step 120/320  loss 2.3141  31.0 img/s`. */
+export function workerLine(slot: number, w: WorkerView): string {
+  let doing: string;
+  if (w.phase === "starting") doing = "loading data and teacher";
+  else if (w.phase === "cache") doing = `teacher cache ${w.cacheDone}/${w.cacheTotal}`;
+  else {
+    doing = `step ${w.step}/${w.totalSteps ?? "?"}`;
+    if (w.loss !== null) doing += `  loss ${w.loss.toFixed(4)}`;
+    if (w.imagesPerSecond !== null) doing += `  ${w.imagesPerSecond.toFixed(1)} img/s`;
+  }
+  return `w${slot} ${w.label}  ${doing}`;
+}
+
+/** Options of the displays. */
+export interface DisplayOptions {
+  /** Where text goes. @default {stdout} */
+  readonly write?: (text: string) => void;
+  /** The clock. @default {Date.now} */
+  readonly now?: () => number;
+  /** Plain display: least time between two progress lines of one worker. @default {30000} */
+  readonly plainIntervalMs?: number;
+  /** Terminal display: least time between two redraws. @default {250} */
+  readonly redrawMs?: number;
+  /** Terminal width for truncating lines. @default {the console's, or 100} */
+  readonly columns?: number;
+}
+
+const encoder = new TextEncoder();
+
+function stdoutWrite(text: string): void {
+  const bytes = encoder.encode(text);
+  let written = 0;
+  while (written < bytes.length) written += Deno.stdout.writeSync(bytes.subarray(written));
+}
+
+/** Plain lines for logs and pipes. */
+export class PlainDisplay implements ProgressDisplay {
+  readonly #write: (text: string) => void;
+  readonly #now: () => number;
+  readonly #interval: number;
+  readonly #last = new Map<string, number>();
+
+  constructor(options: DisplayOptions = {}) {
+    this.#write = options.write ?? stdoutWrite;
+    this.#now = options.now ?? Date.now;
+    this.#interval = options.plainIntervalMs ?? 30_000;
+  }
+
+  log(line: string): void {
+    this.#write(line + "\n");
+  }
+
+  update(view: SweepView): void {
+    const now = this.#now();
+    for (const [slot, w] of view.workers) {
+      if (w.phase !== "training" || w.step === 0) continue;
+      const key = `${slot}:${w.label}:${w.startedAt}`;
+      const last = this.#last.get(key);
+      if (last === undefined) {
+        this.#last.set(key, now);
+        continue;
+      }
+      if (now - last < this.#interval) continue;
+      this.#last.set(key, now);
+      this.#write(`  ${workerLine(slot, w)}  [${headline(view, now)}]\n`);
+    }
+  }
+
+  close(): void {}
+}
+
+/** A block redrawn in place under the log, for a terminal. */
+export class TerminalDisplay implements ProgressDisplay {
+  readonly #write: (text: string) => void;
+  readonly #now: () => number;
+  readonly #redrawMs: number;
+  readonly #columns: number | null;
+  #lines = 0;
+  #lastDraw = 0;
+  #view: SweepView | null = null;
+
+  constructor(options: DisplayOptions = {}) {
+    this.#write = options.write ?? stdoutWrite;
+    this.#now = options.now ?? Date.now;
+    this.#redrawMs = options.redrawMs ?? 250;
+    this.#columns = options.columns ?? null;
+  }
+
+  #width(): number {
+    if (this.#columns !== null) return this.#columns;
+    try {
+      return Deno.consoleSize().columns;
+    } catch {
+      return 100;
+    }
+  }
+
+  #clear(): string {
+    const text = this.#lines > 0 ? `\x1b[${this.#lines}F\x1b[J` : "";
+    this.#lines = 0;
+    return text;
+  }
+
+  #block(view: SweepView): string {
+    const now = this.#now();
+    const width = Math.max(20, this.#width() - 1);
+    const lines = [headline(view, now)];
+    for (const [slot, w] of [...view.workers].sort((a, b) => a[0] - b[0])) {
+      lines.push(`  ${workerLine(slot, w)}`);
+    }
+    this.#lines = lines.length;
+    return lines.map((l) => (l.length > width ? l.slice(0, width - 1) + "…" : l) + "\n").join("");
+  }
+
+  log(line: string): void {
+    this.#write(this.#clear() + line + "\n" + (this.#view ? this.#block(this.#view) : ""));
+  }
+
+  update(view: SweepView): void {
+    this.#view = view;
+    const now = this.#now();
+    if (now - this.#lastDraw < this.#redrawMs) return;
+    this.#lastDraw = now;
+    this.#write(this.#clear() + this.#block(view));
+  }
+
+  close(): void {
+    this.#write(this.#clear());
+    this.#view = null;
+  }
+}
+
+/** The display for stdout: a terminal block when stdout is a terminal, else plain lines. */
+export function createDisplay(options: DisplayOptions & { terminal?: boolean } = {}) {
+  const terminal = options.terminal ?? Deno.stdout.isTerminal();
+  return terminal ? new TerminalDisplay(options) : new PlainDisplay(options);
+}

@@ -1,0 +1,112 @@
+/**
+ * `run-one` as a function: find and read the job, train it with `runJob`, report, and return the
+ * exit code. With `json` it speaks the owner protocol (`protocol.ts`) on stdout and stops the run
+ * when its stdin reaches end-of-file (the owner is gone); otherwise it prints progress lines for
+ * a person. SIGINT and SIGTERM stop the run at the next step; the record then says `interrupted`.
+ *
+ * Exit codes: 0 finished, 1 failed (the record says why) or no record could be written, 2 the
+ * job could not be read, 130 interrupted.
+ *
+ * @module
+ */
+import type { C2SEvent } from "../c2s/events.ts";
+import { findJob, readJob } from "./job.ts";
+import { type ChildMessage, encodeMessage, messageOfEvent } from "./protocol.ts";
+import { runJob } from "./run_job.ts";
+import type { RunOneRequest } from "./run_one_args.ts";
+
+const encoder = new TextEncoder();
+
+function writeAll(file: { writeSync(p: Uint8Array): number }, text: string): void {
+  const bytes = encoder.encode(text);
+  let written = 0;
+  while (written < bytes.length) written += file.writeSync(bytes.subarray(written));
+}
+
+function describe(event: C2SEvent): string | null {
+  switch (event.type) {
+    case "cache":
+      return event.phase === "build" ? `teacher cache ${event.done}/${event.total}` : null;
+    case "progress":
+      return `step ${event.step}/${event.totalSteps}  loss ${event.loss.total.toFixed(4)}  ` +
+        `${event.imagesPerSecond.toFixed(1)} img/s`;
+    case "eval": {
+      const m = event.metrics;
+      const f = (v: number | null) => v === null ? "-" : v.toFixed(1);
+      return `eval at step ${event.step}: hIoU ${f(m.hIoU)} sIoU ${f(m.sIoU)} uIoU ${f(m.uIoU)}`;
+    }
+    case "warning":
+      return `warning: ${event.message}`;
+    default:
+      return null;
+  }
+}
+
+/** Runs `run-one` for `args`; returns the exit code (see the module doc). */
+export async function runOne(args: RunOneRequest): Promise<number> {
+  const controller = new AbortController();
+  const stop = () => controller.abort();
+  const signals: Deno.Signal[] = Deno.build.os === "windows" ? ["SIGINT"] : ["SIGINT", "SIGTERM"];
+  for (const signal of signals) Deno.addSignalListener(signal, stop);
+
+  const send = (message: ChildMessage) => {
+    if (!args.json) return;
+    try {
+      writeAll(Deno.stdout, encodeMessage(message));
+    } catch {
+      stop(); // the owner's end of the pipe is gone
+    }
+  };
+  const say = (line: string) => {
+    if (!args.json) console.log(line);
+  };
+  if (args.json) {
+    (async () => {
+      try {
+        for await (const _ of Deno.stdin.readable) { /* the owner writes nothing */ }
+      } catch { /* a broken pipe also means the owner is gone */ }
+      stop();
+    })();
+  }
+
+  let job;
+  try {
+    job = await readJob(await findJob(args.job, args.jobs));
+  } catch (error) {
+    const text = error instanceof Error ? error.message : String(error);
+    send({ type: "error", message: text });
+    console.error(`error: ${text}`);
+    return 2;
+  }
+  send({ type: "started", hash: job.hash, pid: Deno.pid, backend: job.config.backend });
+  say(`run ${job.hash.slice(0, 12)}: ${job.ablation} "${job.variant}" seed ${job.seed}`);
+  try {
+    const { path, record } = await runJob(job, {
+      recordDir: args.records,
+      signal: controller.signal,
+      ...(args.teacher === null ? {} : { teacher: args.teacher }),
+      onEvent: (event) => {
+        const message = messageOfEvent(event);
+        if (message !== null) send(message);
+        const line = describe(event);
+        if (line !== null) say(line);
+      },
+    });
+    send({
+      type: "record",
+      path,
+      status: record.status,
+      error: record.error,
+      failedStep: record.failedStep,
+    });
+    say(`${record.status}${record.error === null ? "" : `: ${record.error}`}; record ${path}`);
+    return record.status === "finished" ? 0 : record.status === "failed" ? 1 : 130;
+  } catch (error) {
+    const text = error instanceof Error ? error.message : String(error);
+    send({ type: "error", message: text });
+    console.error(`error: ${text}`);
+    return 1;
+  } finally {
+    for (const signal of signals) Deno.removeSignalListener(signal, stop);
+  }
+}

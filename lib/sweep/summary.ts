@@ -1,0 +1,100 @@
+/**
+ * The table a sweep ends with, one per ablation: each variant's paper value beside the measured
+ * mean ± the half-width of its 95% confidence interval (Student t over seeds), read from the
+ * store's `variant_summary` view.
+ *
+ * @module
+ */
+import type { Ablation } from "../spec/define.ts";
+import type { RunStore } from "../track/store.ts";
+
+/** One cell group of the table: a variant's metric. */
+export interface SummaryCell {
+  readonly n: number;
+  readonly mean: number | null;
+  readonly ci95Low: number | null;
+  readonly ci95High: number | null;
+  readonly paper: number | null;
+}
+
+/** `variant -> metric -> cell` for one ablation. */
+export type SummaryCells = ReadonlyMap<string, ReadonlyMap<string, SummaryCell>>;
+
+/** Reads an ablation's rows of `variant_summary`. */
+export async function readSummary(store: RunStore, ablation: string): Promise<SummaryCells> {
+  const rows = await store.queryObjects(
+    "SELECT variant, metric, n, mean, ci95_low, ci95_high, paper FROM variant_summary " +
+      "WHERE ablation = ?",
+    [ablation],
+  );
+  const paper = await store.queryObjects(
+    "SELECT variant, metric, value FROM paper_values WHERE ablation = ?",
+    [ablation],
+  );
+  const cells = new Map<string, Map<string, SummaryCell>>();
+  const num = (v: unknown) => (typeof v === "number" && Number.isFinite(v) ? v : null);
+  const put = (variant: string, metric: string, cell: SummaryCell) => {
+    if (!cells.has(variant)) cells.set(variant, new Map());
+    cells.get(variant)!.set(metric, cell);
+  };
+  for (const p of paper) {
+    put(String(p.variant), String(p.metric), {
+      n: 0,
+      mean: null,
+      ci95Low: null,
+      ci95High: null,
+      paper: num(p.value),
+    });
+  }
+  for (const r of rows) {
+    put(String(r.variant), String(r.metric), {
+      n: Number(r.n),
+      mean: num(r.mean),
+      ci95Low: num(r.ci95_low),
+      ci95High: num(r.ci95_high),
+      paper: num(r.paper),
+    });
+  }
+  return cells;
+}
+
+/** `38.1 ± 2.0`, `38.1` (one seed), or `-`. */
+export function formatMeasured(cell: SummaryCell | undefined): string {
+  if (cell === undefined || cell.mean === null) return "-";
+  const mean = cell.mean.toFixed(1);
+  if (cell.ci95High === null) return mean;
+  return `${mean} ± ${(cell.ci95High - cell.mean).toFixed(1)}`;
+}
+
+function pad(rows: string[][]): string[] {
+  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => (r[c] ?? "").length)));
+  return rows.map((r) =>
+    r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!)))
+      .join("  ").trimEnd()
+  );
+}
+
+/**
+ * The table of `ablation` as text: a row per variant (spec order), per metric the paper's value
+ * and the measured mean ± 95% CI half-width, and the number of seeds.
+ */
+export function formatSummary(ablation: Ablation, cells: SummaryCells): string {
+  const header = ["variant", "n"];
+  for (const metric of ablation.metrics) header.push(`${metric} paper`, `${metric} measured`);
+  const rows = [header];
+  for (const variant of ablation.variants) {
+    const byMetric = cells.get(variant.label);
+    const n = Math.max(0, ...[...(byMetric?.values() ?? [])].map((c) => c.n));
+    const row = [variant.label, String(n)];
+    for (const metric of ablation.metrics) {
+      const cell = byMetric?.get(metric);
+      row.push(cell?.paper == null ? "-" : cell.paper.toFixed(1), formatMeasured(cell));
+    }
+    rows.push(row);
+  }
+  return [
+    `Table ${ablation.table}: ${ablation.title} (${ablation.name})`,
+    ...pad(rows).map((line) => `  ${line}`),
+    "  measured: mean ± half-width of the 95% CI (Student t) over n seeds; no CI when n = 1",
+  ].join("\n");
+}
