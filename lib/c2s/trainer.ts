@@ -283,6 +283,8 @@ export async function trainC2S(config: C2SConfig, inputs: TrainInputs): Promise<
       const done = step + 1;
       if (done % logEvery === 0 || done === steps) {
         const rows = await readBack(pending);
+        // A macrotask turn, so abort signals, worker messages and Ctrl-C handlers get to run.
+        await new Promise((resolve) => setTimeout(resolve, 0));
         const bad = rows.findIndex((r) => !r.every(Number.isFinite));
         if (bad >= 0) {
           const failedStep = done - rows.length + bad + 1;
