@@ -1,9 +1,14 @@
 /**
  * What a run's result depends on besides its config (`HashContext` of `lib/spec/hash.ts`): the
  * data (a digest of the Fashion-MNIST items actually loaded), the teacher (its weights hash) and
- * the code (a digest of the source of every module that shapes a result: `lib/c2s`, `lib/data`,
- * `lib/teacher`, `lib/tf`). A change to any of them gives every run a new hash, so finished runs
- * are skipped exactly when re-running them would reproduce them.
+ * the code version (`CODE_VERSION`). A change to any of them gives every run a new hash, so
+ * finished runs are skipped exactly when re-running them would reproduce them.
+ *
+ * The code version is a number bumped by hand, not a digest of the source: a digest would
+ * re-run every finished run after any edit (a comment, a formatter pass) and fail runs whose
+ * source was touched while a sweep ran. What each run actually ran is still recorded: its git
+ * commit and dirty state, and `sourceDigest()` of the folders that shape results (stored in the
+ * record's `versions.source`).
  *
  * @module
  */
@@ -11,7 +16,13 @@ import type { ItemSet } from "../data/types.ts";
 import type { HashContext } from "../spec/hash.ts";
 import type { GitState } from "./job.ts";
 
-/** Folders (relative to `lib/`) whose source enters the code version. */
+/**
+ * The version of the code that shapes results (training core, data, teacher, backends). Bump it
+ * with any change that changes a run's numbers: every run then has a new hash and runs again.
+ */
+export const CODE_VERSION = "c2s-core-1";
+
+/** Folders (relative to `lib/`) whose source `sourceDigest` covers. */
 export const CODE_FOLDERS = ["c2s", "data", "teacher", "tf"] as const;
 
 function hex(bytes: ArrayBuffer): string {
@@ -26,7 +37,7 @@ async function sha256(bytes: Uint8Array): Promise<string> {
  * `src-<16 hex>`: a digest of the names and text of the `.ts` files in `CODE_FOLDERS`, in sorted
  * order. Read relative to this module, so it is the same from any working directory.
  */
-export async function codeVersion(): Promise<string> {
+export async function sourceDigest(): Promise<string> {
   const lib = new URL("../", import.meta.url);
   const parts: string[] = [];
   for (const folder of CODE_FOLDERS) {
@@ -60,7 +71,7 @@ export async function hashContext(items: ItemSet, teacherHash: string): Promise<
   return {
     dataIdentity: await dataIdentity(items),
     teacherHash,
-    codeVersion: await codeVersion(),
+    codeVersion: CODE_VERSION,
   };
 }
 

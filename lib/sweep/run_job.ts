@@ -21,7 +21,7 @@ import type { ItemSet } from "../data/types.ts";
 import type { Teacher } from "../teacher/teacher.ts";
 import { backendInfo, initBackend } from "../tf/backend.ts";
 import { type RunRecord, writeRunRecord } from "../track/record.ts";
-import { codeVersion, dataIdentity } from "./context.ts";
+import { CODE_VERSION, dataIdentity, sourceDigest } from "./context.ts";
 import type { RunJob } from "./job.ts";
 import * as msg from "./messages.ts";
 import { loadTeacherFrom } from "./teacher_source.ts";
@@ -117,9 +117,10 @@ async function train(
   if (job.context.dataIdentity !== null && identity !== job.context.dataIdentity) {
     throw new RangeError(msg.contextMismatch("data", job.context.dataIdentity, identity));
   }
-  const code = await codeVersion();
-  if (job.context.codeVersion !== null && code !== job.context.codeVersion) {
-    throw new RangeError(msg.contextMismatch("code", job.context.codeVersion, code));
+  if (job.context.codeVersion !== null && CODE_VERSION !== job.context.codeVersion) {
+    throw new RangeError(
+      msg.contextMismatch("code version", job.context.codeVersion, CODE_VERSION),
+    );
   }
   options.signal?.throwIfAborted();
   const teacher: Teacher = await loadTeacherFrom(options.teacher ?? job.teacher);
@@ -149,6 +150,8 @@ async function train(
 /** Trains `job` and writes its record to `options.recordDir` (see the module doc). */
 export async function runJob(job: RunJob, options: RunJobOptions): Promise<RunJobResult> {
   const startedAt = new Date().toISOString();
+  // The source this run executes, for the record (read before training: edits may follow).
+  const source = await sourceDigest().catch(() => null);
   let status: RunRecord["status"];
   let error: string | null = null;
   let failedStep: number | null = null;
@@ -193,6 +196,7 @@ export async function runJob(job: RunJob, options: RunJobOptions): Promise<RunJo
       ...info.versions,
       ...(info.threads === null ? {} : { threads: String(info.threads) }),
       ...(job.context.codeVersion === null ? {} : { code: job.context.codeVersion }),
+      ...(source === null ? {} : { source }),
     },
     git: job.git,
     error,
