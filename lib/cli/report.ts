@@ -26,7 +26,7 @@ if (import.meta.main) {
     for (const page of result.pages) {
       console.log(`${page.path}  (${page.rows} rows, ${page.finishedRuns} finished runs)`);
     }
-    console.log(Msg.wrote(`${result.pages.length} page(s)`, result.ms));
+    console.log(Msg.wrotePages(result.pages.length, result.ms));
   } catch (error) {
     console.error((error as Error).message);
     Deno.exit(1);

@@ -365,15 +365,16 @@ function teacherSection(cards: readonly TeacherCard[]): SafeHtml {
   if (cards.length === 0) {
     return html`
       <h3>Teacher card</h3>
-      <p class="muted" id="teacher-card">No teacher card was
-      recorded with these runs (artifact kind <code>teacher-card</code>), so the teacher's zero-shot
-      and dense accuracies are not shown here.</p>
+      <p class="muted" id="teacher-card">No teacher card found: the
+      shipped teacher has no <code>data/teacher/card.json</code> yet and no run recorded one
+      (artifact kind <code>teacher-card</code>), so the teacher's zero-shot and dense accuracies
+      are not shown here.</p>
     `;
   }
   return html`<h3>Teacher card</h3>${
     cards.map((c) =>
       html`
-        <dl class="card" id="teacher-card">${c.fields.map(([k, v]) =>
+        <dl class="card teacher-card">${c.fields.map(([k, v]) =>
           html`
             <dt>${k}</dt>
             <dd>${v}</dd>

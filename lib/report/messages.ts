@@ -59,5 +59,6 @@ export const Msg = {
     `Too many arguments: ${listNames(extra)} (give one ablation name, or "all")`,
   cliMissingValue: (flag: string) => `Option ${q(flag)} needs a value (see --help)`,
   cliEmptyValue: (flag: string) => `Option ${q(flag)} needs a non-empty value`,
-  wrote: (path: string, ms: number) => `Wrote ${path} (${ms.toFixed(0)} ms)`,
+  wrotePages: (count: number, ms: number) =>
+    `Wrote ${count} page${count === 1 ? "" : "s"} in ${ms.toFixed(0)} ms`,
 } as const;

@@ -26,7 +26,7 @@ import { type IndexLine, indexPage } from "./index_page.ts";
 import { Msg } from "./messages.ts";
 import { loadSampleFigures } from "./samples.ts";
 import { type SpecLayout, specLayout, specNames } from "./spec_layout.ts";
-import { loadTeacherCards } from "./teacher_card.ts";
+import { DEFAULT_TEACHER_DIR, loadTeacherCards } from "./teacher_card.ts";
 
 /** Options of {@link renderReport}. */
 export interface RenderOptions {
@@ -47,6 +47,11 @@ export interface RenderOptions {
    * @default {the database file's folder}
    */
   readonly artifactRoot?: string;
+  /**
+   * The teacher checkpoint folder whose `card.json` the teacher card shows; null: none.
+   * @default {the repository's data/teacher}
+   */
+  readonly teacherDir?: string | null;
   /**
    * Sample figures per variant.
    * @default {2}
@@ -98,6 +103,7 @@ export async function renderReport(target: string, options: RenderOptions): Prom
       definition: options.definition ?? paperReport,
       artifactRoot: options.artifactRoot ?? dirName(db),
       samplesPerVariant: options.samplesPerVariant ?? 2,
+      teacherDir: options.teacherDir === undefined ? DEFAULT_TEACHER_DIR : options.teacherDir,
       generatedAt: new Date(),
       known: await specNames(),
     };
@@ -105,9 +111,11 @@ export async function renderReport(target: string, options: RenderOptions): Prom
     const pages: RenderedPage[] = [];
     if (target === "all") {
       const lines: IndexLine[] = [];
+      const finishedIds = new Set<string>();
       for (const name of await allAblations(store, context.known)) {
         const { page, data } = await writeAblationPage(store, name, context, warnings, true);
         pages.push(page);
+        for (const r of data.runs) if (r.status === "finished") finishedIds.add(r.runId);
         lines.push({
           ablation: data.ablation,
           tableId: data.tableId,
@@ -129,7 +137,8 @@ export async function renderReport(target: string, options: RenderOptions): Prom
         name: "index",
         path,
         rows: lines.length,
-        finishedRuns: lines.reduce((n, l) => n + l.finishedRuns, 0),
+        // Distinct runs: one run can be a row of several tables.
+        finishedRuns: finishedIds.size,
         bytes: text.length,
       });
     } else {
@@ -162,6 +171,7 @@ interface Context {
   readonly definition: ReportDefinition;
   readonly artifactRoot: string;
   readonly samplesPerVariant: number;
+  readonly teacherDir: string | null;
   readonly generatedAt: Date;
   /** The spec registry's ablation names. */
   readonly known: readonly string[];
@@ -187,7 +197,7 @@ async function writeAblationPage(
     root: context.artifactRoot,
     perVariant: context.samplesPerVariant,
   });
-  const teacher = await loadTeacherCards(data.artifacts, context.artifactRoot);
+  const teacher = await loadTeacherCards(data.artifacts, context.artifactRoot, context.teacherDir);
   const notes = [...samples.notes, ...teacher.notes];
   warnings.push(...notes);
   const page = ablationPage(data, {

@@ -1,6 +1,7 @@
 /**
  * The teacher card: what the frozen teacher is and how good it is (zero-shot and dense accuracy,
- * training cost), read from a run artifact of kind `teacher-card` (a JSON object). The fields are
+ * training cost). Read from run artifacts of kind `teacher-card` (JSON objects) and from the
+ * shipped teacher checkpoint's `card.json` (`data/teacher/card.json` by default). The fields are
  * shown as written; nested objects are flattened to dotted keys.
  *
  * @module
@@ -16,20 +17,36 @@ export interface TeacherCard {
   readonly fields: readonly (readonly [string, string])[];
 }
 
+/** The shipped teacher checkpoint's folder (holds `card.json`). */
+export const DEFAULT_TEACHER_DIR: string = new URL("../../data/teacher", import.meta.url).pathname;
+
 /** Artifact kinds that hold a teacher card. */
 export const TEACHER_CARD_KINDS: readonly string[] = ["teacher-card", "teacher_card"];
 
 /**
- * The distinct teacher cards of an ablation's runs (normally one), and notes on the ones that
- * could not be read.
+ * The shipped teacher's card (when `teacherDir` holds one; null skips it) and the distinct cards
+ * of an ablation's runs, with notes on the ones that could not be read.
  */
 export async function loadTeacherCards(
   artifacts: readonly ArtifactRow[],
   root: string,
+  teacherDir: string | null = DEFAULT_TEACHER_DIR,
 ): Promise<{ cards: TeacherCard[]; notes: string[] }> {
   const cards: TeacherCard[] = [];
   const notes: string[] = [];
   const seen = new Set<string>();
+  if (teacherDir !== null) {
+    const path = `${teacherDir.replace(/\/$/, "")}/card.json`;
+    try {
+      const text = await Deno.readTextFile(path);
+      cards.push({ path, fields: flattenCard(JSON.parse(text)) });
+    } catch (error) {
+      // No shipped teacher yet is normal; a card that exists but cannot be parsed is not.
+      if (!(error instanceof Deno.errors.NotFound)) {
+        notes.push(Msg.teacherCardUnreadable(path, (error as Error).message));
+      }
+    }
+  }
   for (const a of artifacts) {
     if (!TEACHER_CARD_KINDS.includes(a.kind)) continue;
     const key = a.sha256 ?? a.path;

@@ -400,6 +400,14 @@ export function summarizeCurves(points: readonly CurvePoint[]): CurveSummary[] {
   );
 }
 
+/** One legend for a line layer and its band layer, drawn as solid strokes. */
+const LINE_LEGEND = {
+  symbolType: "stroke",
+  symbolStrokeWidth: 2,
+  symbolOpacity: 1,
+  labelLimit: 240,
+} as const;
+
 const STEP_X = {
   field: "step",
   type: "quantitative" as const,
@@ -440,7 +448,7 @@ export function lossCurvesSpec(
             x: STEP_X,
             y: { field: "min", type: "quantitative", title: "loss" },
             y2: { field: "max" },
-            color: { field: "name", type: "nominal", title: "term", legend: null },
+            color: { field: "name", type: "nominal", title: "term", legend: LINE_LEGEND },
           },
         },
         {
@@ -448,7 +456,7 @@ export function lossCurvesSpec(
           encoding: {
             x: STEP_X,
             y: { field: "mean", type: "quantitative", title: "loss" },
-            color: { field: "name", type: "nominal", title: "term" },
+            color: { field: "name", type: "nominal", title: "term", legend: LINE_LEGEND },
           },
         },
       ],
@@ -487,7 +495,7 @@ export function metricCurvesSpec(
             x: STEP_X,
             y: { field: "min", type: "quantitative", title: null },
             y2: { field: "max" },
-            color: { field: "variant", type: "nominal", sort: [...variants], legend: null },
+            color: { field: "variant", type: "nominal", sort: [...variants], legend: LINE_LEGEND },
           },
         },
         {
@@ -495,7 +503,7 @@ export function metricCurvesSpec(
           encoding: {
             x: STEP_X,
             y: { field: "mean", type: "quantitative", title: null },
-            color: { field: "variant", type: "nominal", sort: [...variants] },
+            color: { field: "variant", type: "nominal", sort: [...variants], legend: LINE_LEGEND },
             tooltip: [
               { field: "variant" },
               { field: "name" },

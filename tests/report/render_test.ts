@@ -68,6 +68,9 @@ Deno.test("renderReport('all') writes every table's page and an index linking ea
     await Deno.stat(`${dir}/${fileName(name)}.html`);
   }
   assert.ok(index.includes(`data-rows="${names.length}"`));
+  // token-bank's "6" and module's "full" are the same three runs: counted once.
+  const indexPage = result.pages.find((p) => p.name === "index")!;
+  assert.equal(indexPage.finishedRuns, fx.finished["token-bank"]! + fx.finished.module! - 3);
   const tokenBank = await Deno.readTextFile(`${dir}/token-bank.html`);
   assert.ok(tokenBank.includes(`href="index.html"`));
 });

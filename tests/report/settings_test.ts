@@ -51,10 +51,28 @@ Deno.test("loadTeacherCards() reads each distinct card once and notes an unreada
     const { cards, notes } = await loadTeacherCards(
       [a("1", "card.json", "s1"), a("2", "card.json", "s1"), a("3", "bad.json", "s2")],
       dir,
+      null,
     );
     assert.deepEqual(cards, [{ path: "card.json", fields: [["name", "t"], ["acc", "1"]] }]);
     assert.equal(notes.length, 1);
     assert.ok(notes[0]!.startsWith(Msg.teacherCardUnreadable(`${dir}/bad.json`, "").slice(0, -1)));
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("loadTeacherCards() shows the shipped checkpoint's card.json first, when there is one", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const none = await loadTeacherCards([], dir, `${dir}/teacher`);
+    assert.deepEqual(none, { cards: [], notes: [] });
+    await Deno.mkdir(`${dir}/teacher`);
+    await Deno.writeTextFile(`${dir}/teacher/card.json`, JSON.stringify({ zeroShot: 0.905 }));
+    const one = await loadTeacherCards([], dir, `${dir}/teacher/`);
+    assert.deepEqual(one.cards, [{
+      path: `${dir}/teacher/card.json`,
+      fields: [["zeroShot", "0.905"]],
+    }]);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

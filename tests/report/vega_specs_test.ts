@@ -179,6 +179,7 @@ Deno.test("every chart spec compiles and renders without a Vega or Vega-Lite war
     const { svg, warnings } = await renderSvg(spec);
     assert.deepEqual(warnings, [], JSON.stringify(spec).slice(0, 80));
     assert.ok(svg.startsWith("<svg"));
+    assert.ok(svg.includes("role-legend"), `a legend: ${JSON.stringify(spec).slice(0, 80)}`);
   }
 });
 
