@@ -29,6 +29,16 @@ import {
   tableSpec,
 } from "./vega_specs.ts";
 
+/** A paper table as printed: row names and one value per column. */
+export interface PrintedTable {
+  readonly id: string;
+  readonly columns: readonly string[];
+  readonly rows: readonly {
+    readonly variant: string;
+    readonly values: readonly (number | null)[];
+  }[];
+}
+
 /** Everything besides the data that a page shows. */
 export interface AblationPageContext {
   /** The paper table's title, or null for an ablation without a paper table. */
@@ -39,6 +49,8 @@ export interface AblationPageContext {
   readonly paperRows: Readonly<Record<string, string | null>>;
   /** The report definition's caption for this table. */
   readonly caption: string | null;
+  /** The paper's table as printed (all its rows), or null. */
+  readonly paperTable: PrintedTable | null;
   /** The paper's notes that concern this table. */
   readonly paperNotes: readonly string[];
   readonly samples: readonly SampleFigure[];
@@ -131,6 +143,7 @@ export function ablationPage(
     <h2 id="table-section">The table, paper beside measured</h2>
     <div class="chart" id="table" data-chart="table" data-rows="${data.variants.length}"></div>
     ${rowNames(data.variants, context.paperRows)}
+    ${printedTable(context.paperTable)}
     ${chartDiv("intervals")}
     <p class="muted">${COMPARABILITY_NOTE}</p>
     <h2 id="curves">Training curves</h2>
@@ -171,6 +184,25 @@ function rowNames(
   }.</p>`;
 }
 
+function printedTable(table: PrintedTable | null): SafeHtml | null {
+  if (table === null) return null;
+  return html`
+    <details id="paper-table">
+      <summary>The paper's Table ${table.id} as printed (${table.rows.length} rows)</summary>
+      <table class="plain">
+        <thead>
+          <tr><th>row</th>${table.columns.map((c) => html`<th>${c}</th>`)}</tr>
+        </thead>
+        <tbody>${table.rows.map((r) =>
+          html`<tr><td>${r.variant}</td>${
+            r.values.map((v) => html`<td class="num">${fmt(v)}</td>`)
+          }</tr>`
+        )}</tbody>
+      </table>
+    </details>
+  `;
+}
+
 function metaLine(data: ReportData, context: AblationPageContext): SafeHtml {
   const counts = new Map<string, number>();
   for (const r of data.runs) counts.set(r.status, (counts.get(r.status) ?? 0) + 1);
@@ -185,6 +217,12 @@ function agreementSection(headline: Agreement | null, all: readonly Agreement[])
   if (headline === null) {
     return html`<p class="muted">The paper reports no values for this ablation, so there is
 nothing to agree with.</p>`;
+  }
+  if (headline.ranked.length === 0) {
+    return html`<p class="muted" id="tau" data-tau="n/a">Nothing to compare yet: no row with a
+      paper value has been measured. The paper's best on ${headline.metric}: ${
+      headline.paperBest.join(", ") || "–"
+    }; it makes ${headline.claims.length} pairwise claims on this metric.</p>`;
   }
   const tauText = headline.tau === null ? "n/a" : headline.tau.toFixed(2);
   const others = all.filter((a) => a !== headline);
@@ -315,44 +353,46 @@ function duration(r: RunInfo): string {
 function runsTable(runs: readonly RunInfo[]): SafeHtml {
   if (runs.length === 0) return html`<p class="muted">No runs recorded.</p>`;
   return html`
-    <table class="plain" id="runs-table">
-      <thead>
-        <tr>
-          <th>variant</th>
-          <th>seed</th>
-          <th>status</th>
-          <th>preset</th>
-          <th>backend</th>
-          <th>host</th>
-          <th>started (UTC)</th>
-          <th>took</th>
-          <th>commit</th>
-          <th>run</th>
-          <th>error</th>
-        </tr>
-      </thead>
-      <tbody>${runs.map((r) =>
-        html`
+    <div class="scroll">
+      <table class="plain" id="runs-table">
+        <thead>
           <tr>
-            <td>${r.variant}</td>
-            <td class="num">${r.seed}</td>
-            <td>${r.status}</td>
-            <td>${r.preset ?? "–"}</td>
-            <td>${r.backend ?? "–"}</td>
-            <td>${r.host ?? "–"}</td>
-            <td>${r.startedAt ? r.startedAt.slice(0, 19).replace("T", " ") : "–"}</td>
-            <td class="num">${duration(r)}</td>
-            <td><code>${r.gitCommit ? r.gitCommit.slice(0, 10) : "–"}</code>${r.gitDirty
-              ? " (dirty)"
-              : ""}</td>
-            <td><code title="${r.runId}">${r.runId.slice(0, 12)}</code></td>
-            <td>${r.error
-              ? `${r.failedStep !== null ? `step ${r.failedStep}: ` : ""}${firstLine(r.error)}`
-              : ""}</td>
+            <th>variant</th>
+            <th>seed</th>
+            <th>status</th>
+            <th>preset</th>
+            <th>backend</th>
+            <th>host</th>
+            <th>started (UTC)</th>
+            <th>took</th>
+            <th>commit</th>
+            <th>run</th>
+            <th>error</th>
           </tr>
-        `
-      )}</tbody>
-    </table>
+        </thead>
+        <tbody>${runs.map((r) =>
+          html`
+            <tr>
+              <td>${r.variant}</td>
+              <td class="num">${r.seed}</td>
+              <td>${r.status}</td>
+              <td>${r.preset ?? "–"}</td>
+              <td>${r.backend ?? "–"}</td>
+              <td>${r.host ?? "–"}</td>
+              <td>${r.startedAt ? r.startedAt.slice(0, 19).replace("T", " ") : "–"}</td>
+              <td class="num">${duration(r)}</td>
+              <td><code>${r.gitCommit ? r.gitCommit.slice(0, 10) : "–"}</code>${r.gitDirty
+                ? " (dirty)"
+                : ""}</td>
+              <td><code title="${r.runId}">${r.runId.slice(0, 12)}</code></td>
+              <td class="error">${r.error
+                ? `${r.failedStep !== null ? `step ${r.failedStep}: ` : ""}${firstLine(r.error)}`
+                : ""}</td>
+            </tr>
+          `
+        )}</tbody>
+      </table>
+    </div>
   `;
 }
 

@@ -128,6 +128,7 @@ nav { font-size: 0.9em; margin: 0.5em 0 1em; }
 nav a { margin-right: 0.9em; }
 a { color: var(--accent); }
 .chart { margin: 0.6em 0 1.2em; overflow-x: auto; }
+.scroll { overflow-x: auto; }
 .notice { border-left: 4px solid #e0a100; background: #fff8e1; padding: 0.6em 0.9em; margin: 1em 0; }
 .notice.error { border-color: #c62828; background: #fdecea; }
 table.plain { border-collapse: collapse; font-size: 0.88em; margin: 0.4em 0 1em; }

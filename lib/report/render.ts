@@ -12,7 +12,12 @@
 import { isTableId, PAPER_NOTES, PAPER_TABLES } from "../spec/paper_tables.ts";
 import { RunStore } from "../track/store.ts";
 import paperReport from "../../reports/paper.ts";
-import { ablationPage, headlineAgreement, pageAgreements } from "./ablation_page.ts";
+import {
+  ablationPage,
+  headlineAgreement,
+  pageAgreements,
+  type PrintedTable,
+} from "./ablation_page.ts";
 import {
   listReportAblations,
   loadReportData,
@@ -206,6 +211,7 @@ async function writeAblationPage(
     paperRows: layout?.paperRows ?? {},
     caption: data.tableId ? context.definition.captions[data.tableId] ?? null : null,
     paperNotes: paperNotesFor(data.tableId),
+    paperTable: printedTable(data.tableId),
     samples: samples.figures,
     teacherCards: teacher.cards,
     notes,
@@ -219,6 +225,23 @@ async function writeAblationPage(
   return {
     page: { name: ablation, path, rows: page.rows, finishedRuns, bytes: text.length },
     data,
+  };
+}
+
+/** The paper's table as printed, or null. */
+function printedTable(tableId: string | null): PrintedTable | null {
+  if (tableId === null || !isTableId(tableId)) return null;
+  const table = PAPER_TABLES[tableId];
+  return {
+    id: tableId,
+    columns: table.columns,
+    rows: table.rows.map((row) => ({
+      variant: row.variant,
+      values: table.columns.map((c) => {
+        const v = (row as Record<string, unknown>)[c];
+        return typeof v === "number" ? v : null;
+      }),
+    })),
   };
 }
 

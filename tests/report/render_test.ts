@@ -25,12 +25,17 @@ Deno.test("renderReport() writes one self-contained page for an ablation", async
   assert.ok(page.includes("mini-CLIP conv tower (TEST FIXTURE"), "teacher card shown");
   assert.ok(page.includes("connected-component proposals"), "stand-ins labelled");
   assert.ok(page.includes("distill.global.bankSize"), "varying setting shown");
+  assert.ok(page.includes("The paper's Table IX as printed (4 rows)"));
 });
 
 Deno.test("renderReport() escapes text from the database (a run's error message)", async () => {
   await renderReport("token-bank", { db: fx.db, outDir: out });
   const page = await Deno.readTextFile(`${out}/token-bank.html`);
-  assert.ok(page.includes("NaN loss at step 340 &lt;script&gt;alert(1)&lt;/script&gt;"));
+  assert.ok(
+    page.includes(
+      `<td class="error">step 340: NaN loss at step 340 &lt;script&gt;alert(1)&lt;/script&gt;`,
+    ),
+  );
   assert.ok(!page.includes("<script>alert(1)"));
 });
 
@@ -49,6 +54,7 @@ Deno.test("renderReport() gives an ablation without runs a page that says so", a
   assert.deepEqual(result.warnings, [Msg.noRunsYet("window-size")]);
   const page = await Deno.readTextFile(`${out}/window-size.html`);
   assert.ok(page.includes(`id="no-runs"`));
+  assert.ok(page.includes("Nothing to compare yet"));
   assert.ok(page.includes(`data-rows="3"`));
 });
 
