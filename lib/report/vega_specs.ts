@@ -626,7 +626,7 @@ export function indexSummarySpec(entries: readonly IndexEntry[]): VegaLiteSpec {
           {
             mark: { type: "bar", color: MEASURED_COLOR },
             encoding: {
-              y: { field: "table", type: "nominal", sort: order, title: null },
+              y: { field: "table", type: "nominal", scale: { domain: order }, title: null },
               x: {
                 field: "tau",
                 type: "quantitative",
@@ -644,7 +644,7 @@ export function indexSummarySpec(entries: readonly IndexEntry[]): VegaLiteSpec {
           {
             mark: { type: "text", align: "left", dx: 4 },
             encoding: {
-              y: { field: "table", type: "nominal", sort: order },
+              y: { field: "table", type: "nominal", scale: { domain: order } },
               x: { datum: -1 },
               text: {
                 condition: { test: "!isValid(datum.tau)", value: "no ranking" },
@@ -660,7 +660,7 @@ export function indexSummarySpec(entries: readonly IndexEntry[]): VegaLiteSpec {
         height: { step: 22 },
         mark: "bar",
         encoding: {
-          y: { field: "table", type: "nominal", sort: order, title: null },
+          y: { field: "table", type: "nominal", scale: { domain: order }, title: null },
           x: { field: "count", type: "quantitative", stack: "zero", title: "paper's claims" },
           color: {
             field: "outcome",

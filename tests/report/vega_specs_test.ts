@@ -196,3 +196,23 @@ Deno.test("curve specs split loss terms from evaluation curves and are null with
   assert.equal(metricCurvesSpec([], ["a"]), null);
   assert.equal(classIouSpec([], ["a"]), null);
 });
+
+Deno.test("indexSummarySpec() lists every table on both panels, in the given order", () => {
+  const spec = indexSummarySpec([
+    { ablation: "efficiency", tableId: "III", title: "e", finishedRuns: 0, agreement: null },
+    {
+      ablation: "token-bank",
+      tableId: "IX",
+      title: "t",
+      finishedRuns: 12,
+      agreement: AGREEMENTS[0]!,
+    },
+  ]) as unknown as { hconcat: { layer?: { encoding: unknown }[]; encoding?: unknown }[] };
+  const domains = [spec.hconcat[0]!.layer![0]!.encoding, spec.hconcat[1]!.encoding].map((e) =>
+    (e as { y: { scale: { domain: string[] } } }).y.scale.domain
+  );
+  assert.deepEqual(domains, [["III efficiency", "IX token-bank"], [
+    "III efficiency",
+    "IX token-bank",
+  ]]);
+});
