@@ -1,0 +1,142 @@
+/**
+ * User-facing messages of `lib/teacher` and of the `teacher` task, as typed functions, so that the
+ * wording stays consistent and tests can assert it exactly.
+ *
+ * @module
+ */
+
+/** A class name's prompt holds a word the text tower has no token for. */
+export function unknownWord(word: string, className: string): string {
+  return `Cannot tokenize class "${className}": unknown word "${word}"`;
+}
+
+/** A prompt is longer than the text tower reads. */
+export function promptTooLong(className: string, words: number, max: number): string {
+  return `Cannot tokenize class "${className}": ${words} words, the text tower reads at most ${max}`;
+}
+
+/** Images of the wrong shape were given to the image tower. */
+export function badImageShape(shape: readonly number[], side: number): string {
+  return `Expected images of shape [B, ${side}, ${side}, 1], got [${shape.join(", ")}]`;
+}
+
+/** A tensor's data does not match its shape. */
+export function shapeMismatch(name: string, shape: readonly number[], length: number): string {
+  return `Tensor "${name}" has shape [${shape.join(", ")}] but ${length} values`;
+}
+
+/** A safetensors file ends before its header or data do. */
+export function safetensorsTruncated(file: string, expected: number, actual: number): string {
+  return `Cannot read safetensors file "${file}": truncated, expected at least ${expected} bytes but got ${actual}`;
+}
+
+/** A safetensors file holds bytes past its last tensor. */
+export function safetensorsTrailing(file: string, expected: number, actual: number): string {
+  return `Cannot read safetensors file "${file}": ${
+    actual - expected
+  } bytes after the last tensor (expected ${expected} bytes, got ${actual})`;
+}
+
+/** A safetensors header is not JSON. */
+export function safetensorsBadHeader(file: string, why: string): string {
+  return `Cannot read safetensors file "${file}": bad header (${why})`;
+}
+
+/** A safetensors header entry is malformed. */
+export function safetensorsBadEntry(file: string, name: string): string {
+  return `Cannot read safetensors file "${file}": bad entry for tensor "${name}"`;
+}
+
+/** A safetensors tensor has a dtype this reader does not take. */
+export function safetensorsDtype(file: string, name: string, dtype: string): string {
+  return `Cannot read safetensors file "${file}": tensor "${name}" has dtype "${dtype}", expected F32, F16 or BF16`;
+}
+
+/** A weights file lacks a tensor the architecture needs. */
+export function missingTensor(file: string, name: string): string {
+  return `Cannot load "${file}": tensor "${name}" is missing`;
+}
+
+/** A weights file's tensor has another shape than the architecture's. */
+export function tensorShape(
+  file: string,
+  name: string,
+  got: readonly number[],
+  want: readonly number[],
+): string {
+  return `Cannot load "${file}": tensor "${name}" has shape [${got.join(", ")}], expected [${
+    want.join(", ")
+  }]`;
+}
+
+/** No teacher in a directory. */
+export function noTeacher(dir: string): string {
+  return `No teacher in "${dir}": config.json not found (train one with: deno task teacher train --out ${dir})`;
+}
+
+/** A config.json is unreadable. */
+export function badConfig(file: string, why: string): string {
+  return `Cannot read teacher config "${file}": ${why}`;
+}
+
+/** The weights differ from the ones the config/card recorded. */
+export function hashMismatch(file: string, expected: string, actual: string): string {
+  return `Teacher weights "${file}" do not match their recorded sha256: expected ${expected}, got ${actual}`;
+}
+
+/** A training state belongs to another run. */
+export function stateMismatch(file: string, key: string, saved: string, wanted: string): string {
+  return `Cannot resume from "${file}": it was saved with ${key} ${saved}, this run has ${key} ${wanted} (use another --out or the same settings)`;
+}
+
+/** The card describes other weights than the ones in the directory. */
+export function cardHashMismatch(file: string, recorded: string, actual: string): string {
+  return `Teacher card "${file}" describes weights with sha256 ${recorded}, but the weights have ${actual}`;
+}
+
+/** An unknown command-line flag. */
+export function cliUnknownFlag(flag: string): string {
+  return `Unknown flag "${flag}"`;
+}
+
+/** A flag given without its value. */
+export function cliMissingValue(flag: string): string {
+  return `Flag "${flag}" needs a value`;
+}
+
+/** A flag's value is not a valid number. */
+export function cliBadNumber(flag: string, value: string, expected: string): string {
+  return `Flag "${flag}" must be ${expected}, got "${value}"`;
+}
+
+/** A flag's value is empty. */
+export function cliEmptyValue(flag: string): string {
+  return `Flag "${flag}" needs a non-empty value`;
+}
+
+/** An extra positional argument. */
+export function cliUnexpectedArgument(arg: string): string {
+  return `Unexpected argument "${arg}"`;
+}
+
+/** No subcommand given. */
+export function cliNoCommand(commands: readonly string[]): string {
+  return `Missing command: expected one of ${commands.map((c) => `"${c}"`).join(", ")}`;
+}
+
+/** An unknown subcommand. */
+export function cliUnknownCommand(command: string, commands: readonly string[]): string {
+  return `Unknown command "${command}": expected one of ${
+    commands.map((c) => `"${c}"`).join(", ")
+  }`;
+}
+
+/** An unknown backend name. */
+export function cliBadBackend(name: string, backends: readonly string[]): string {
+  return `Unknown backend "${name}": expected one of ${backends.join(", ")}`;
+}
+
+/** No card to print. */
+export function noCard(file: string): string {
+  return `No teacher card "${file}" (train a teacher first, or pass --measure)`;
+}

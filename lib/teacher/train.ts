@@ -1,0 +1,265 @@
+/**
+ * Trains the mini-CLIP from scratch (DESIGN.md, "Calibration"): AdamW lr 2e-3, weight decay 0.05,
+ * 5 % linear warm-up then cosine; each step 32 single items + 32 scenes + 32 masked items; losses
+ * 1:1:1:1. Only the teacher's training items are used (`partitionItems(items, { seed: 1 }).train`,
+ * the benchmark's default partition, so the held-out items are the student's evaluation items too).
+ *
+ * The loop reads top to bottom: learning rate -> checkpoint? -> batch -> forward/backward -> AdamW
+ * -> running statistics -> progress -> stop? The training state (weights, AdamW moments, step) is
+ * saved every few minutes and on SIGINT/SIGTERM; a restart with the same settings resumes from it.
+ * Batches depend only on `(seed, step)`, so a resumed run ends with the same weights as one that
+ * was never interrupted.
+ *
+ * @module
+ */
+import * as tf from "@tensorflow/tfjs-core";
+import type { ItemSet } from "../data/types.ts";
+import { FASHION_CLASSES } from "../data/types.ts";
+import { partitionItems } from "../data/split.ts";
+import { AdamW, learningRate } from "./adamw.ts";
+import { makeBatch } from "./batches.ts";
+import { DEFAULT_CONFIG, type MiniClipConfig } from "./config.ts";
+import { atomicWrite, FILES, saveTeacher, toArrays, weightsFromArrays } from "./checkpoint.ts";
+import { trainingFlops } from "./flops.ts";
+import { type NamedArray, parseSafetensors, serializeSafetensors } from "./safetensors.ts";
+import { buildVocabulary, tokenize } from "./tokenizer.ts";
+import { forwardBackward } from "./train_step.ts";
+import { initWeights, weightSpecs } from "./weights.ts";
+import * as msg from "./messages.ts";
+
+/** Options of {@linkcode trainTeacher}; every field has the recipe's default. */
+export interface TrainTeacherOptions {
+  /** Output directory (state, weights, config). */
+  outDir: string;
+  /** Optimiser steps. @default 4000 */
+  steps?: number;
+  /** Seed of the initial weights and of every batch. @default 0 */
+  seed?: number;
+  /** Items per kind per step (singles, scenes, masked). @default 32 */
+  batch?: number;
+  /** Peak learning rate. @default 2e-3 */
+  lr?: number;
+  /** AdamW decoupled weight decay. @default 0.05 */
+  weightDecay?: number;
+  /** Warm-up share of the steps. @default 0.05 */
+  warmup?: number;
+  /** Minutes between training-state checkpoints. @default 3 */
+  checkpointMinutes?: number;
+  /** Seed of the item partition (must match the student's benchmark). @default 1 */
+  partitionSeed?: number;
+  /** Share of items held out. @default 0.2 */
+  evalFraction?: number;
+  /** Stop (after saving the state) once this step is reached; for tests of resuming. */
+  stopAt?: number;
+  /** Called after every step. */
+  onStep?: (p: StepProgress) => void;
+  /** Returns true when the loop should save and stop (e.g. after a signal). */
+  shouldStop?: () => boolean;
+}
+
+/** Progress of one step. */
+export interface StepProgress {
+  step: number;
+  steps: number;
+  loss: { total: number; single: number; scene: number; masked: number; dense: number };
+  lr: number;
+  /** Wall milliseconds of this step. */
+  stepMs: number;
+  /** Training wall milliseconds so far (all sessions). */
+  elapsedMs: number;
+  startStep: number;
+  /** Milliseconds since this session started. */
+  sessionMs: number;
+  resumed: boolean;
+}
+
+/** What a finished (or stopped) run returns. */
+export interface TrainTeacherResult {
+  done: boolean;
+  step: number;
+  steps: number;
+  seed: number;
+  imagesSeen: number;
+  trainingFlops: number;
+  elapsedMs: number;
+  /** sha256 of `teacher.safetensors` when done. */
+  sha256: string | null;
+  resumedFrom: number | null;
+  config: MiniClipConfig;
+  lastLoss: StepProgress["loss"] | null;
+}
+
+/** The mini-CLIP architecture over the Fashion-MNIST class names. */
+export function miniClipConfig(): MiniClipConfig {
+  return { ...DEFAULT_CONFIG, vocabulary: buildVocabulary(FASHION_CLASSES) };
+}
+
+/** Facts that must match for a state file to be resumed. */
+function runKey(
+  o: Required<Omit<TrainTeacherOptions, "stopAt" | "onStep" | "shouldStop" | "outDir">>,
+) {
+  return {
+    steps: String(o.steps),
+    seed: String(o.seed),
+    batch: String(o.batch),
+    lr: String(o.lr),
+    weightDecay: String(o.weightDecay),
+    warmup: String(o.warmup),
+    partitionSeed: String(o.partitionSeed),
+    evalFraction: String(o.evalFraction),
+  };
+}
+
+const MOMENTUM = 0.1;
+
+/** Trains (or resumes training) and, when all steps are done, writes the teacher files. */
+export async function trainTeacher(
+  items: ItemSet,
+  options: TrainTeacherOptions,
+): Promise<TrainTeacherResult> {
+  const o = {
+    steps: options.steps ?? 4000,
+    seed: options.seed ?? 0,
+    batch: options.batch ?? 32,
+    lr: options.lr ?? 2e-3,
+    weightDecay: options.weightDecay ?? 0.05,
+    warmup: options.warmup ?? 0.05,
+    checkpointMinutes: options.checkpointMinutes ?? 3,
+    partitionSeed: options.partitionSeed ?? 1,
+    evalFraction: options.evalFraction ?? 0.2,
+  };
+  const key = runKey(o);
+  const config = miniClipConfig();
+  const specs = weightSpecs(config);
+  const pool = partitionItems(items, { seed: o.partitionSeed, evalFraction: o.evalFraction }).train;
+  const textIds = tokenize(FASHION_CLASSES, config.vocabulary, config.textLength, config.prompt);
+  const statePath = `${options.outDir}/${FILES.state}`;
+  await Deno.mkdir(options.outDir, { recursive: true });
+
+  let weights: Map<string, tf.Variable>;
+  const trainableShapes = new Map(specs.filter((s) => s.trainable).map((s) => [s.name, s.shape]));
+  const optimizer = new AdamW(trainableShapes, { weightDecay: o.weightDecay });
+  let step = 0;
+  let elapsedMs = 0;
+  let resumedFrom: number | null = null;
+  let stateBytes: Uint8Array | null = null;
+  try {
+    stateBytes = await Deno.readFile(statePath);
+  } catch (e) {
+    if (!(e instanceof Deno.errors.NotFound)) throw e;
+  }
+  if (stateBytes) {
+    const state = parseSafetensors(stateBytes, statePath);
+    for (const [k, v] of Object.entries(key)) {
+      if (state.metadata[k] !== v) {
+        throw new Error(msg.stateMismatch(statePath, k, String(state.metadata[k]), v));
+      }
+    }
+    weights = weightsFromArrays(config, state.tensors, statePath);
+    for (const [name, m] of optimizer.m) assignFrom(m, state.tensors, `adamw.m.${name}`, statePath);
+    for (const [name, v] of optimizer.v) assignFrom(v, state.tensors, `adamw.v.${name}`, statePath);
+    step = Number(state.metadata.step);
+    elapsedMs = Number(state.metadata.elapsedMs);
+    resumedFrom = step;
+  } else {
+    weights = initWeights(config, o.seed);
+  }
+  const decay = new Set(specs.filter((s) => s.decay).map((s) => s.name));
+
+  const saveState = async () => {
+    const tensors = new Map<string, NamedArray>(toArrays(weights));
+    for (const [name, m] of toArrays(optimizer.m)) tensors.set(`adamw.m.${name}`, m);
+    for (const [name, v] of toArrays(optimizer.v)) tensors.set(`adamw.v.${name}`, v);
+    const metadata = { ...key, step: String(step), elapsedMs: String(Math.round(elapsedMs)) };
+    await atomicWrite(statePath, serializeSafetensors(tensors, metadata));
+  };
+
+  const sessionStart = performance.now();
+  const startStep = step;
+  let lastSave = performance.now();
+  let lastLoss: StepProgress["loss"] | null = null;
+  try {
+    while (step < o.steps) {
+      if (options.stopAt !== undefined && step >= options.stopAt) break;
+      // Let signal handlers and timers run (the step itself is synchronous).
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      if (options.shouldStop?.()) break;
+      const t0 = performance.now();
+      const lr = learningRate(step, o.steps, o.lr, o.warmup);
+      const batch = makeBatch(items, pool, o.seed, step, { n: o.batch });
+      const r = forwardBackward(weights, config, textIds, batch);
+      optimizer.apply(weights, r.grads, lr, step + 1, decay);
+      for (const [name, s] of r.stats) {
+        const m = weights.get(`${name}.running_mean`)!;
+        const v = weights.get(`${name}.running_var`)!;
+        const count = s.count;
+        tf.tidy(() => {
+          m.assign(tf.add(tf.mul(m, 1 - MOMENTUM), tf.mul(s.mean, MOMENTUM)));
+          const unbiased = tf.mul(s.variance, count / Math.max(1, count - 1));
+          v.assign(tf.add(tf.mul(v, 1 - MOMENTUM), tf.mul(unbiased, MOMENTUM)));
+        });
+      }
+      tf.dispose([...r.grads.values()]);
+      for (const s of r.stats.values()) tf.dispose([s.mean, s.variance]);
+      step++;
+      const stepMs = performance.now() - t0;
+      elapsedMs += stepMs;
+      lastLoss = r.losses;
+      options.onStep?.({
+        step,
+        steps: o.steps,
+        loss: r.losses,
+        lr,
+        stepMs,
+        elapsedMs,
+        startStep,
+        sessionMs: performance.now() - sessionStart,
+        resumed: resumedFrom !== null,
+      });
+      if (performance.now() - lastSave > o.checkpointMinutes * 60_000) {
+        await saveState();
+        lastSave = performance.now();
+      }
+    }
+    await saveState();
+    const done = step >= o.steps;
+    let sha256: string | null = null;
+    if (done) {
+      sha256 = await saveTeacher(options.outDir, config, weights, {
+        steps: String(o.steps),
+        seed: String(o.seed),
+      });
+    }
+    const imagesSeen = step * 3 * o.batch;
+    return {
+      done,
+      step,
+      steps: o.steps,
+      seed: o.seed,
+      imagesSeen,
+      trainingFlops: trainingFlops(config, imagesSeen),
+      elapsedMs,
+      sha256,
+      resumedFrom,
+      config,
+      lastLoss,
+    };
+  } finally {
+    optimizer.dispose();
+    for (const v of weights.values()) v.dispose();
+  }
+}
+
+function assignFrom(
+  v: tf.Variable,
+  arrays: ReadonlyMap<string, NamedArray>,
+  name: string,
+  file: string,
+): void {
+  const a = arrays.get(name);
+  if (!a) throw new RangeError(msg.missingTensor(file, name));
+  if (a.shape.join() !== v.shape.join()) {
+    throw new RangeError(msg.tensorShape(file, name, a.shape, v.shape));
+  }
+  tf.tidy(() => v.assign(tf.tensor(a.data, a.shape)));
+}
