@@ -1,4 +1,4 @@
-import { assert } from "../../lib/_std.ts";
+import { assert, assertThrows } from "../../lib/_std.ts";
 import { DEFAULT_DB, DEFAULT_OUT, parseReportArgs, REPORT_HELP } from "../../lib/report/args.ts";
 import { Msg } from "../../lib/report/messages.ts";
 
@@ -25,14 +25,14 @@ Deno.test("parseReportArgs() answers --help and -h before checking anything else
 });
 
 Deno.test("parseReportArgs() rejects unknown options, missing values and wrong name counts", () => {
-  assert.throws(() => parseReportArgs(["x", "--bd", "a"]), TypeError, Msg.cliUnknownFlag("--bd"));
-  assert.throws(() => parseReportArgs(["x", "--db"]), TypeError, Msg.cliMissingValue("--db"));
-  assert.throws(
+  assertThrows(() => parseReportArgs(["x", "--bd", "a"]), TypeError, Msg.cliUnknownFlag("--bd"));
+  assertThrows(() => parseReportArgs(["x", "--db"]), TypeError, Msg.cliMissingValue("--db"));
+  assertThrows(
     () => parseReportArgs(["x", "--db", "--out", "o"]),
     TypeError,
     Msg.cliMissingValue("--db"),
   );
-  assert.throws(() => parseReportArgs(["x", "--out="]), TypeError, Msg.cliEmptyValue("--out"));
-  assert.throws(() => parseReportArgs([]), TypeError, Msg.cliMissingAblation());
-  assert.throws(() => parseReportArgs(["a", "b"]), TypeError, Msg.cliExtraArgs(["a", "b"]));
+  assertThrows(() => parseReportArgs(["x", "--out="]), TypeError, Msg.cliEmptyValue("--out"));
+  assertThrows(() => parseReportArgs([]), TypeError, Msg.cliMissingAblation());
+  assertThrows(() => parseReportArgs(["a", "b"]), TypeError, Msg.cliExtraArgs(["a", "b"]));
 });

@@ -1,5 +1,5 @@
 import { DuckDBInstance } from "@duckdb/node-api";
-import { assert } from "../../lib/_std.ts";
+import { assert, assertRejects } from "../../lib/_std.ts";
 import { listReportAblations, loadReportData, tableOrder } from "../../lib/report/data.ts";
 import { Msg } from "../../lib/report/messages.ts";
 import { RunStore } from "../../lib/track/store.ts";
@@ -106,12 +106,12 @@ Deno.test("loadReportData() takes the spec's order and paper values when given",
 
 Deno.test("loadReportData() names the known ablations for an unknown one", async () => {
   await withStore(async (store) => {
-    await assert.rejects(
+    await assertRejects(
       () => loadReportData(store, "tokn-bank", { known: ["zeta"] }),
       RangeError,
       Msg.unknownAblation("tokn-bank", ["module", "token-bank", "window-size", "zeta"]),
     );
-    await assert.rejects(() => loadReportData(store, " "), TypeError, Msg.emptyAblationName());
+    await assertRejects(() => loadReportData(store, " "), TypeError, Msg.emptyAblationName());
   });
 });
 

@@ -1,4 +1,4 @@
-import { assert } from "../../lib/_std.ts";
+import { assert, assertThrows } from "../../lib/_std.ts";
 import { kendallTauB } from "../../lib/report/kendall.ts";
 import { Msg } from "../../lib/report/messages.ts";
 
@@ -37,7 +37,7 @@ Deno.test("kendallTauB() is null when a ranking is constant or too short", () =>
 });
 
 Deno.test("kendallTauB() throws on unequal lengths and on non-finite values", () => {
-  assert.throws(() => kendallTauB([1, 2], [1]), RangeError, Msg.kendallLength(2, 1));
+  assertThrows(() => kendallTauB([1, 2], [1]), RangeError, Msg.kendallLength(2, 1));
   assert.throws(
     () => kendallTauB([1, NaN], [1, 2]),
     (e: unknown) => e instanceof TypeError && e.message === Msg.kendallNotFinite(1, NaN),

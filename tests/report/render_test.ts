@@ -1,4 +1,4 @@
-import { assert } from "../../lib/_std.ts";
+import { assert, assertRejects } from "../../lib/_std.ts";
 import { Msg } from "../../lib/report/messages.ts";
 import { fileName, paperNotesFor, renderReport } from "../../lib/report/render.ts";
 import { listAblations, loadAblation } from "../../lib/spec/registry.ts";
@@ -83,14 +83,14 @@ Deno.test("renderReport('all') writes every table's page and an index linking ea
 
 Deno.test("renderReport() names a missing database and an unknown ablation", async () => {
   const missing = `${fx.dir}/nope.duckdb`;
-  await assert.rejects(
+  await assertRejects(
     () => renderReport("token-bank", { db: missing, outDir: out }),
     Deno.errors.NotFound,
     databaseMissing(missing),
   );
   const known = [...new Set([...(await listAblations()), "module", "token-bank", "window-size"])]
     .sort();
-  await assert.rejects(
+  await assertRejects(
     () => renderReport("tokn-bank", { db: fx.db, outDir: out }),
     RangeError,
     Msg.unknownAblation("tokn-bank", known),

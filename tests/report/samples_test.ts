@@ -1,4 +1,4 @@
-import { assert } from "../../lib/_std.ts";
+import { assert, assertThrows } from "../../lib/_std.ts";
 import { CLASS_PALETTE, encodePng } from "../../lib/data/png.ts";
 import type { ArtifactRow } from "../../lib/report/data.ts";
 import { Msg } from "../../lib/report/messages.ts";
@@ -96,19 +96,19 @@ Deno.test("decodeSample() reads base64 or arrays and names a bad field", () => {
     prediction: [0, 1],
   });
   assert.deepEqual([...ok.groundTruth], [0, 1]);
-  assert.throws(
+  assertThrows(
     () =>
       decodeSample({ height: 1, width: 2, image: [0], groundTruth: [0, 1], prediction: [0, 1] }),
     RangeError,
     Msg.sampleFieldLength("image", 1, 2),
   );
-  assert.throws(
+  assertThrows(
     () => decodeSample({ height: 1, width: 2, image: 7, groundTruth: [0, 1], prediction: [0, 1] }),
     TypeError,
     Msg.sampleBadField("image"),
   );
-  assert.throws(() => decodeSample({ height: 0, width: 2 }), RangeError, Msg.sampleBadSize(0, 2));
-  assert.throws(() => decodeSample(null), TypeError, Msg.sampleNotObject(null));
+  assertThrows(() => decodeSample({ height: 0, width: 2 }), RangeError, Msg.sampleBadSize(0, 2));
+  assertThrows(() => decodeSample(null), TypeError, Msg.sampleNotObject(null));
 });
 
 async function sha(bytes: Uint8Array): Promise<string> {
