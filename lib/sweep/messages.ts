@@ -77,19 +77,7 @@ export function teacherModuleNotTeacher(path: string): string {
     `encodeImages, textEmbeddings, dispose)`;
 }
 
-/** The checkpoint loader of the teacher package is not there. */
-export function teacherLoaderMissing(path: string, module: string): string {
-  return `Cannot load the teacher checkpoint ${q(path)}: the teacher package has no ` +
-    `loadTeacher(path) in ${q(module)}; pass --teacher FILE.ts (a module whose default export ` +
-    `makes a Teacher) instead`;
-}
-
 // ---------------------------------------------------------------- running one job
-
-/** A data source the runner cannot build. */
-export function unknownDataSource(source: string): string {
-  return `Unknown data source ${q(source)}: expected "fashion-scenes"`;
-}
 
 /** A run kind the core cannot execute yet. */
 export function kindNotImplemented(kind: string): string {

@@ -2,7 +2,8 @@
  * Where a sweep's teacher comes from: `--teacher PATH`, by default the shipped checkpoint
  * `data/teacher/`. A path is either
  *
- * - a checkpoint folder (or file), read by the teacher package's `loadTeacher(path)`; or
+ * - a checkpoint folder, read by the teacher package's `loadTeacher(path)` (which checks the
+ *   weights against their sha256); or
  * - a module (`.ts`, `.js`, `.mjs`) whose default export makes a `Teacher`
  *   (`() => Teacher | Promise<Teacher>`): a seam for another CLIP-like model, and for tests that
  *   train against a tiny teacher.
@@ -11,8 +12,10 @@
  *
  * @module
  */
-import { extname, resolve } from "node:path";
+import { extname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { FILES } from "../teacher/checkpoint.ts";
+import { loadTeacher } from "../teacher/load.ts";
 import type { Teacher } from "../teacher/teacher.ts";
 import * as msg from "./messages.ts";
 
@@ -20,9 +23,6 @@ import * as msg from "./messages.ts";
 export const DEFAULT_TEACHER: string = fileURLToPath(
   new URL("../../data/teacher/", import.meta.url),
 );
-
-/** The module of the teacher package that exports `loadTeacher(path): Promise<Teacher>`. */
-export const TEACHER_LOADER_MODULE = "../teacher/mod.ts";
 
 const MODULE_EXTENSIONS = [".ts", ".js", ".mjs"];
 
@@ -65,18 +65,15 @@ export async function loadTeacherFrom(path: string): Promise<Teacher> {
     if (!isTeacher(teacher)) throw new TypeError(msg.teacherModuleNotTeacher(path));
     return teacher;
   }
-  let loader: unknown;
-  try {
-    // Not a static import: the checkpoint loader may be absent while a teacher module still works.
-    const specifier = new URL(TEACHER_LOADER_MODULE, import.meta.url).href;
-    loader = (await import(specifier)).loadTeacher;
-  } catch (error) {
-    throw new Error(msg.teacherLoaderMissing(path, TEACHER_LOADER_MODULE), { cause: error });
-  }
-  if (typeof loader !== "function") {
-    throw new Error(msg.teacherLoaderMissing(path, TEACHER_LOADER_MODULE));
-  }
-  const teacher = await (loader as (path: string) => Promise<unknown>)(abs);
-  if (!isTeacher(teacher)) throw new TypeError(msg.teacherModuleNotTeacher(path));
-  return teacher;
+  return await loadTeacher(abs);
+}
+
+/**
+ * The teacher card beside a checkpoint (`card.json`: what the teacher is and how good), or
+ * `null` for a module or a checkpoint without one.
+ */
+export async function teacherCardPath(path: string): Promise<string | null> {
+  if (isTeacherModule(path)) return null;
+  const card = join(resolve(path), FILES.card);
+  return await exists(card) ? card : null;
 }

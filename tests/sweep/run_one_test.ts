@@ -12,16 +12,19 @@ import { decodeLine } from "../../lib/sweep/protocol.ts";
 import { resolveSweep } from "../../lib/sweep/resolve.ts";
 import { jobOf } from "../../lib/sweep/sweep.ts";
 import { listRecordFiles, readRunRecord } from "../../lib/track/record.ts";
+import { saveTeacher } from "../../lib/teacher/checkpoint.ts";
+import { initBackend } from "../../lib/tf/backend.ts";
 import { Running, runOne, SPECS, tempArea, TINY_TEACHER } from "./_sweep.ts";
+import tinyTeacher, { TINY_TEACHER_CONFIG } from "./_tiny_teacher.ts";
 
 /** Writes the job files of sweep-trio at the smoke preset into `work`; returns their paths. */
-async function trioJobs(work: string): Promise<string[]> {
+async function trioJobs(work: string, teacher: string = TINY_TEACHER): Promise<string[]> {
   const resolved = await resolveSweep({
     target: "sweep-trio",
     preset: "smoke",
     seeds: null,
     backend: null,
-    teacher: TINY_TEACHER,
+    teacher,
     dataDir: null,
     specsDir: SPECS,
   }, { requireContext: true });
@@ -29,7 +32,7 @@ async function trioJobs(work: string): Promise<string[]> {
   const git = await gitState();
   const out: string[] = [];
   for (const run of resolved.runs) {
-    const job = jobOf(run, resolved.context!, paths, { teacher: TINY_TEACHER, dataDir: null, git });
+    const job = jobOf(run, resolved.context!, paths, { teacher, dataDir: null, git });
     out.push(await writeJob(paths.jobs, job));
   }
   return out;
@@ -112,4 +115,44 @@ Deno.test("run-one with an unknown hash says where it looked and exits with 2", 
   const out = await runOne(["0123456789abcdef", "--jobs", jobs]);
   assert.equal(out.code, 2);
   assert.equal(out.stderr.trim(), `error: ${msg.jobRefNotFound("0123456789abcdef", jobs)}`);
+});
+
+Deno.test("run-one loads a teacher checkpoint folder and records its card as an artifact", async () => {
+  await using area = await tempArea();
+  const dir = join(area.dir, "teacher");
+  await initBackend("wasm");
+  const model = tinyTeacher();
+  const hash = await saveTeacher(dir, TINY_TEACHER_CONFIG, model.weights);
+  model.dispose();
+  const card = join(dir, "card.json");
+  await Deno.writeTextFile(card, JSON.stringify({ format: "c2s-mini-clip-card", sha256: hash }));
+  const [jobPath] = await trioJobs(area.work, dir);
+  assert.equal((await readJob(jobPath!)).context.teacherHash, hash);
+  const records = join(area.dir, "records");
+  const out = await runOne([jobPath!, "--records", records]);
+  assert.equal(out.code, 0, out.stdout + out.stderr);
+  const record = await readRunRecord((await listRecordFiles(records))[0]!);
+  assert.equal(record.status, "finished");
+  assert.deepEqual(record.artifacts.find((a) => a.kind === "teacher-card"), {
+    kind: "teacher-card",
+    path: card,
+    sha256: await sha256(card),
+  });
+});
+
+Deno.test("run-one records a failed run when the teacher is not the one the job was hashed with", async () => {
+  await using area = await tempArea();
+  const dir = join(area.dir, "teacher");
+  await initBackend("wasm");
+  const model = tinyTeacher();
+  const hash = await saveTeacher(dir, TINY_TEACHER_CONFIG, model.weights);
+  model.dispose();
+  const [jobPath] = await trioJobs(area.work);
+  const job = await readJob(jobPath!);
+  const records = join(area.dir, "records");
+  const out = await runOne([jobPath!, "--records", records, "--teacher", dir]);
+  assert.equal(out.code, 1);
+  const record = await readRunRecord((await listRecordFiles(records))[0]!);
+  assert.equal(record.status, "failed");
+  assert.equal(record.error, msg.contextMismatch("teacher", job.context.teacherHash!, hash));
 });
