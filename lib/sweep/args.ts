@@ -47,11 +47,13 @@ How it runs: one process owns the database; each run trains in its own process
 progress and marks them interrupted; the same command resumes, skipping finished runs.
 `;
 
-const RUNNER_EXAMPLES = `  # Two tables side by side in one database, three workers
-  deno task ablate token-bank --workers 3 --db tables.duckdb
-  deno task ablate window-size --workers 3 --db tables.duckdb
-  # Against another teacher checkpoint
-  deno task ablate module --teacher /data/teachers/mini-clip-100tflop/
+const RUNNER_EXAMPLES =
+  `  # Against another teacher checkpoint, with its jobs, records and caches kept apart
+  deno task ablate module --teacher /data/teachers/mini-clip-100tflop/ --work /tmp/c2s-work
+  # A test-sized teacher (a module whose default export makes a Teacher), a few steps per run
+  deno task ablate token-bank --preset smoke --teacher tests/sweep/_tiny_teacher.ts --db /tmp/smoke.duckdb
+  # One planned run by itself (the hash from --plan; ablate wrote its job file when it ran)
+  deno task run-one 3f2a9c1b
 `;
 
 /** The help text of `ablate`: the spec layer's, with the runner's options and examples. */

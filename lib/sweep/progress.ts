@@ -187,7 +187,8 @@ export class TerminalDisplay implements ProgressDisplay {
   #width(): number {
     if (this.#columns !== null) return this.#columns;
     try {
-      return Deno.consoleSize().columns;
+      const { columns } = Deno.consoleSize();
+      return columns > 0 ? columns : 100;
     } catch {
       return 100;
     }

@@ -14,7 +14,7 @@
  *
  * @module
  */
-import { join } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { INGESTED_DIR } from "../track/collect.ts";
 import { readRunRecord, recordFileName, type RunRecord } from "../track/record.ts";
 import { DatabaseBusyError, type PaperValueRow, RunStore } from "../track/store.ts";
@@ -183,6 +183,7 @@ export async function planSweep(args: SweepArgs): Promise<string> {
 }
 
 async function openStore(db: string): Promise<RunStore> {
+  if (db !== ":memory:") await Deno.mkdir(dirname(resolve(db)), { recursive: true });
   try {
     return await RunStore.open(db);
   } catch (error) {
@@ -404,6 +405,7 @@ export async function runSweep(
             const settled = await settle(run, outcome);
             counts[settled.status]++;
             if (settled.status === "finished") durations.push(now() - began);
+            io.display.update(view());
             const done = counts.finished + counts.failed + counts.interrupted;
             const head = `[${done}/${pending.length}] ${settled.status.padEnd(11)} ${
               runLabel(run)
@@ -416,7 +418,6 @@ export async function runSweep(
             } else {
               log(`${head}: ${settled.error ?? ""}`);
             }
-            io.display.update(view());
           },
         },
         {

@@ -89,6 +89,29 @@ Deno.test("a sweep killed with SIGKILL resumes: finished runs are skipped, the k
   assert.match(plan.stdout, /^ {2}3 runs: 3 done, 0 pending$/m);
 });
 
+Deno.test("a sweep started while a killed sweep's worker is still stopping stores that worker's record and re-runs its run", async () => {
+  await using area = await tempArea();
+  const args = ["sweep-trio", "--workers", "1", ...smokeArgs(area)];
+  const first = startAblate(args);
+  const [, childPid] = await first.waitFor(/^start\s+sweep-trio "0" seed 0 \(\w+\) pid (\d+)$/);
+  first.process.kill("SIGKILL");
+  await first.output();
+  // The worker lives on until it reads end-of-file on its stdin and writes an interrupted record.
+  const second = await ablate(args);
+  await waitGone([Number(childPid)]);
+  assert.equal(second.code, 0, second.stdout + second.stderr);
+  assert.match(
+    second.stdout,
+    /^sweep-trio "0" seed 0(: stored its interrupted record left by an earlier sweep| was left running by process \d+, which is gone)/m,
+  );
+  assert.match(second.stdout, /^Running 3 runs \(0 of 3 already finished\)/m);
+  assert.deepEqual(await statuses(area.db, "sweep-trio"), {
+    "0": "finished",
+    "2": "finished",
+    "6": "finished",
+  });
+});
+
 Deno.test("a worker killed with SIGKILL gets its run marked interrupted with the reason and the sweep goes on", async () => {
   await using area = await tempArea();
   const run = startAblate(["sweep-trio", "--workers", "1", ...smokeArgs(area)]);
