@@ -107,6 +107,11 @@ export function exitDescription(code: number, signal: string | null): string {
   return signal === null ? `exited with code ${code}` : `was killed by ${signal}`;
 }
 
+/** The database could not take a run's outcome. */
+export function outcomeNotStored(label: string, reason: string): string {
+  return `The outcome of ${label} could not be stored: ${reason}`;
+}
+
 /** A record that could not be read or stored. */
 export function recordUnusable(path: string, reason: string): string {
   return `The run record ${q(path)} could not be stored: ${reason}`;

@@ -7,7 +7,8 @@
  * SIGKILL.
  *
  * The pool does no bookkeeping of its own: `start` spawns a child (and may record it), `message`
- * sees its protocol lines, `exit` gets how it ended (and stores the result).
+ * sees its protocol lines, `exit` gets how it ended (and stores the result). An `exit` that
+ * throws stops the pool, which rethrows that error once its children have ended.
  *
  * @module
  */
@@ -84,6 +85,8 @@ export async function runPool<T extends PoolTask>(
   let wake: () => void = () => {};
   let stopping = options.stop?.aborted ?? false;
   let killTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The first error of an `exit` hook: the pool stops and rethrows it. */
+  let hookError: unknown = null;
 
   const killAll = () => {
     for (const child of children.values()) child.kill("SIGKILL");
@@ -135,15 +138,20 @@ export async function runPool<T extends PoolTask>(
         children.delete(slot);
         if (builder) building.delete(task.group!);
       }
-      await hooks.exit(task, slot, {
-        pid: child?.pid ?? null,
-        exit,
-        record,
-        error,
-        startError,
-        stderr: child?.stderrTail() ?? "",
-        stopped: stopping,
-      });
+      try {
+        await hooks.exit(task, slot, {
+          pid: child?.pid ?? null,
+          exit,
+          record,
+          error,
+          startError,
+          stderr: child?.stderrTail() ?? "",
+          stopped: stopping,
+        });
+      } catch (caught) {
+        hookError ??= caught;
+        onStop();
+      }
     })().finally(() => {
       running.delete(slot);
       wake();
@@ -169,5 +177,6 @@ export async function runPool<T extends PoolTask>(
     options.stop?.removeEventListener("abort", onStop);
     options.kill?.removeEventListener("abort", onKill);
   }
+  if (hookError !== null) throw hookError;
   return { started, notStarted: queue };
 }

@@ -115,7 +115,7 @@ export function cacheGroup(run: PlannedRun, context: HashContext): string {
   });
 }
 
-/** The job of a planned run. */
+/** The job of a planned run (teacher and data paths made absolute). */
 export function jobOf(
   run: PlannedRun,
   context: HashContext,
@@ -133,8 +133,8 @@ export function jobOf(
     config: run.config,
     overrides: run.overrides as Record<string, unknown>,
     context,
-    teacher: setup.teacher,
-    dataDir: setup.dataDir,
+    teacher: resolve(setup.teacher),
+    dataDir: setup.dataDir === null ? null : resolve(setup.dataDir),
     cacheDir: work.cache,
     artifactDir: join(work.artifacts, run.hash),
     git: setup.git,
@@ -402,7 +402,14 @@ export async function runSweep(
           exit: async ({ run }, slot, outcome) => {
             const began = workers.get(slot)?.startedAt ?? now();
             workers.delete(slot);
-            const settled = await settle(run, outcome);
+            let settled: Settled;
+            try {
+              settled = await settle(run, outcome);
+            } catch (error) {
+              // The run's row could not be updated (say, it was never started): say so, go on.
+              const text = msg.outcomeNotStored(runLabel(run), (error as Error).message);
+              settled = { status: "failed", error: text, results: [] };
+            }
             counts[settled.status]++;
             if (settled.status === "finished") durations.push(now() - began);
             io.display.update(view());

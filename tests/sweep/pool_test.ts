@@ -180,3 +180,20 @@ Deno.test("runPool() passes the child's record message to exit", async () => {
   await pool.done;
   assert.deepEqual(pool.outcomes.get("a")?.record, record);
 });
+
+Deno.test("runPool() stops and rethrows when an exit hook fails", async () => {
+  const children: FakeChild[] = [];
+  const done = runPool([task("a"), task("b")], {
+    start: () => {
+      const child = new FakeChild();
+      children.push(child);
+      return Promise.resolve(child);
+    },
+    message: () => {},
+    exit: () => Promise.reject(new Error("database gone")),
+  }, { workers: 1 });
+  await until(() => children.length === 1);
+  children[0]!.end();
+  await assert.rejects(done, { message: "database gone" });
+  assert.equal(children.length, 1, "nothing starts after the failure");
+});
