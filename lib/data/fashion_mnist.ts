@@ -123,7 +123,10 @@ async function loadDirectory(dir: string): Promise<ItemSet & { splits: string[] 
     labels.set(part.labels, at);
     at += part.count;
   }
-  return { images, labels, count, size: first.size, splits };
+  // Evaluation items come from t10k only (see `partitionItems`), wherever t10k sits.
+  const testAt = splits.indexOf("t10k");
+  const heldOutStart = testAt <= 0 ? 0 : parts.slice(0, testAt).reduce((n, p) => n + p.count, 0);
+  return { images, labels, count, size: first.size, splits, heldOutStart };
 }
 
 function loadCached(dir: string): Promise<ItemSet & { splits: string[] }> {

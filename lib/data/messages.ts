@@ -106,6 +106,11 @@ export function allClassesUnseen(count: number): string {
 }
 
 /** evalFraction out of (0, 1). */
+/** `ItemSet.heldOutStart` outside the item range. */
+export function badHeldOutStart(start: number, count: number): string {
+  return `Invalid held-out start ${start}: expected an integer in [0, ${count})`;
+}
+
 export function badEvalFraction(value: number): string {
   return `evalFraction must be a number strictly between 0 and 1, got ${value}`;
 }

@@ -67,6 +67,10 @@ export interface ItemPartition {
  * from `(seed, class)`. Together the two sets cover every item exactly once. Eval items must never
  * be used for training (teacher or student).
  *
+ * Eval items are drawn only from `items.heldOutStart` on (the t10k part when the full set is
+ * loaded), so the embedded t10k copy and the full 70k set hold out the very same t10k items, and
+ * `n_c` counts only those candidates.
+ *
  * @example
  * ```ts
  * import { assert } from "../_std.ts";
@@ -81,8 +85,12 @@ export function partitionItems(items: ItemSet, options: PartitionOptions = {}): 
   const fraction = options.evalFraction ?? 0.2;
   const seed = options.seed ?? 0;
   if (!(fraction > 0 && fraction < 1)) throw new RangeError(msg.badEvalFraction(fraction));
+  const heldOutStart = items.heldOutStart ?? 0;
+  if (!Number.isInteger(heldOutStart) || heldOutStart < 0 || heldOutStart >= items.count) {
+    throw new RangeError(msg.badHeldOutStart(heldOutStart, items.count));
+  }
   const byClass = new Map<number, number[]>();
-  for (let i = 0; i < items.count; i++) {
+  for (let i = heldOutStart; i < items.count; i++) {
     const label = items.labels[i]!;
     let list = byClass.get(label);
     if (list === undefined) byClass.set(label, list = []);

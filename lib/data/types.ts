@@ -33,6 +33,12 @@ export interface ItemSet {
   readonly count: number;
   /** Side length in pixels. */
   readonly size: number;
+  /**
+   * First index of the items evaluation may draw from (default 0: all). When the full set is loaded
+   * (train then t10k), this is where t10k starts, so evaluation items are the same t10k items
+   * whichever source is loaded, and a teacher trained on the full set never saw them.
+   */
+  readonly heldOutStart?: number;
 }
 
 /** One item placed on a scene canvas (z-order = array order, last on top). */

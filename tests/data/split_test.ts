@@ -110,3 +110,34 @@ Deno.test("partitionItems() rejects a partition with an empty side", () => {
     message: "Partition of 3 items with evalFraction 0.9 leaves the train side empty",
   });
 });
+
+Deno.test("partitionItems() holds out the same t10k items whether or not the train split is loaded", async () => {
+  const { loadFashionMnist, EMBEDDED_DIR } = await import(
+    "../../lib/data/fashion_mnist.ts"
+  );
+  const embedded = (await loadFashionMnist({ dataDir: EMBEDDED_DIR })).items;
+  const small = partitionItems(embedded, { seed: 1 });
+  // A full set made here: a fake "train" part in front of the t10k items, as the loader lays it out.
+  const trainCount = 500;
+  const size = embedded.size * embedded.size;
+  const images = new Uint8Array((trainCount + embedded.count) * size);
+  images.set(embedded.images, trainCount * size);
+  const labels = new Uint8Array(trainCount + embedded.count);
+  for (let i = 0; i < trainCount; i++) labels[i] = i % 10;
+  labels.set(embedded.labels, trainCount);
+  const full = { images, labels, count: trainCount + embedded.count, size: embedded.size };
+  const big = partitionItems({ ...full, heldOutStart: trainCount }, { seed: 1 });
+  assert.deepEqual(Array.from(big.eval, (i) => i - trainCount), Array.from(small.eval));
+  assert.equal(big.train.length, full.count - small.eval.length);
+  // Without the marker, the shuffle would pick eval items among the train part too.
+  const unmarked = partitionItems(full, { seed: 1 });
+  assert.ok(unmarked.eval.some((i) => i < trainCount));
+});
+
+Deno.test("partitionItems() rejects a held-out start outside the items", () => {
+  const items = { images: new Uint8Array(40), labels: new Uint8Array(10), count: 10, size: 2 };
+  assert.throws(() => partitionItems({ ...items, heldOutStart: 10 }, { seed: 1 }), {
+    name: "RangeError",
+    message: "Invalid held-out start 10: expected an integer in [0, 10)",
+  });
+});
