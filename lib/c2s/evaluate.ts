@@ -56,7 +56,7 @@ export async function predict(
     const n = Math.min(EVAL_BATCH, count - start);
     const classes = tf.tidy(() => {
       const x = tf.tensor4d(images.subarray(start * px, (start + n) * px), [n, height, width, 1]);
-      const f = l2Normalize(student.forward(x));
+      const f = l2Normalize(student.forward(x, false));
       const [, h, w, d] = f.shape;
       const logits = tf.reshape(tf.matMul(tf.reshape(f, [n * h * w, d]), text, false, true), [
         n,

@@ -104,8 +104,8 @@ export async function bench(): Promise<void> {
   const byKernel = new Map<string, number>();
   let kernelMs = 0;
   for (const k of profile.kernels) {
-    // "...__op" records wrap a kernel that is listed too (fused ops, logSoftmax).
-    if (k.name.endsWith("__op")) continue;
+    // "...__op" and "unnamed scope" (custom gradients) records wrap kernels listed too.
+    if (k.name.endsWith("__op") || k.name === "unnamed scope") continue;
     const ms = typeof k.kernelTimeMs === "number" ? k.kernelTimeMs : 0;
     byKernel.set(k.name, (byKernel.get(k.name) ?? 0) + ms);
     kernelMs += ms;
