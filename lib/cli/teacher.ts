@@ -23,7 +23,7 @@ export const TeacherCommand = ["train", "eval"] as const;
 export type TeacherCommand = typeof TeacherCommand[number];
 
 /** Steps of the shipped teacher's run (the default of `train`). */
-export const DEFAULT_STEPS = 1800;
+export const DEFAULT_STEPS = 2000;
 
 /** The parsed, validated arguments of the teacher task. */
 export interface TeacherArgs {
