@@ -7,6 +7,7 @@ import { createTrainingState, trainC2S, trainingStep } from "../../lib/c2s/train
 import { buildTeacherCache, type TeacherCache } from "../../lib/c2s/teacher_cache.ts";
 import { buildTrainPool, makeBatch } from "../../lib/c2s/batch.ts";
 import { C2SObjective } from "../../lib/c2s/objective.ts";
+import { predict } from "../../lib/c2s/evaluate.ts";
 import { Student } from "../../lib/c2s/student.ts";
 import { messages } from "../../lib/c2s/messages.ts";
 import { tinyConfig, TinyScenes, TinyTeacher } from "./_fixtures.ts";
@@ -91,6 +92,63 @@ Deno.test("a smoke run lowers the loss and reports progress, evaluation and resu
   assert.ok(sample.prediction.every((v) => v < 5));
   // Latent classes appear in the pseudo masks as 5 + u.
   assert.ok(done.samples.some((s) => s.pseudoMask?.some((v) => v >= 5 && v < 255)));
+});
+
+Deno.test("training learns the seen classes: seen-pixel accuracy on the pool far above chance", async () => {
+  const config = tinyConfig((c) => {
+    c.latent.enabled = false;
+    c.distill.global.enabled = false;
+    c.distill.local.enabled = false;
+  });
+  const state = await createTrainingState(config, { teacher, data, cache });
+  const accuracy = async () => {
+    // Classify with the seen text embeddings only: slot k is seen class state.split.seen[k].
+    const pred = await predict(state.student, state.textSeen, state.pool.images, 24, 32, 32);
+    let right = 0, all = 0;
+    for (let i = 0; i < 24; i++) {
+      const labels = train.get(i).labels;
+      labels.forEach((g, p) => {
+        if (g === 255) return;
+        all++;
+        if (state.split.seen[pred[i * 1024 + p]!] === g) right++;
+      });
+    }
+    return right / all;
+  };
+  const before = await accuracy();
+  for (let step = 0; step < 60; step++) trainingStep(state, 2e-3).dispose();
+  const after = await accuracy();
+  // Chance is 1/4; a student that stalls (e.g. without batch norm) stays near it.
+  assert.ok(after > 0.6 && after > before + 0.2, `seen accuracy ${before} -> ${after}`);
+  state.dispose();
+});
+
+Deno.test("the default-size student's feature scale stays bounded while it trains", async () => {
+  // 64 x 64 scenes, width 16, D = 64, batch 16: the size at which a student without batch norm
+  // grew |F| a thousandfold in 20 steps and stalled.
+  const big = new TinyScenes(32, { size: 64, unseenIds: UNSEEN });
+  const wide = new TinyTeacher({ dim: 64, imageSize: 64 });
+  const config = tinyConfig((c) => {
+    c.student.width = 16;
+    c.train.batchSize = 16;
+    c.latent.heads = 4;
+  });
+  const state = await createTrainingState(config, {
+    teacher: wide,
+    data: { train: big, eval: big },
+  });
+  const images = tf.tensor4d(state.pool.images.subarray(0, 8 * 4096), [8, 64, 64, 1]);
+  const meanNorm = () =>
+    tf.tidy(() =>
+      tf.mean(tf.norm(state.student.forward(images, false), "euclidean", -1)).dataSync()[0]!
+    );
+  const before = meanNorm();
+  for (let step = 0; step < 20; step++) trainingStep(state, 2e-3).dispose();
+  const after = meanNorm();
+  assert.ok(after < 5 * before, `mean |F| ${before} -> ${after}`);
+  images.dispose();
+  state.dispose();
+  wide.dispose();
 });
 
 Deno.test("a NaN loss stops the run with a failed event naming the step", async () => {
