@@ -8,6 +8,7 @@
  * @module
  */
 import type { Teacher } from "../teacher/teacher.ts";
+import { loadTeacher } from "../teacher/load.ts";
 import { backendInfo, initBackend } from "../tf/backend.ts";
 import type { C2SConfig } from "./config.ts";
 import type { EventSink } from "./events.ts";
@@ -50,16 +51,13 @@ export interface RunOneRecord {
   artifacts: { kind: string; path: string; sha256: string }[];
 }
 
-/** The shipped teacher checkpoint, read by the teacher package's `loadTeacher`. */
-export const DEFAULT_TEACHER_PATH = "data/teacher/";
-
 /** Options of {@linkcode runOne}. */
 export interface RunOneOptions {
   /** A teacher to use as is (the caller disposes it). */
   readonly teacher?: Teacher;
   /** A module whose default export makes the teacher (`() => Teacher | Promise<Teacher>`). */
   readonly teacherModule?: string;
-  /** A checkpoint for `loadTeacher` of `lib/teacher/mod.ts`. @default DEFAULT_TEACHER_PATH */
+  /** A checkpoint folder for `loadTeacher`. @default the shipped `data/teacher/` */
   readonly teacherPath?: string;
   /** Fashion-MNIST folder (default: Debian package, else the embedded test split). */
   readonly dataDir?: string;
@@ -69,20 +67,17 @@ export interface RunOneOptions {
   readonly signal?: AbortSignal;
 }
 
-async function loadTeacher(options: RunOneOptions): Promise<{ teacher: Teacher; owned: boolean }> {
+async function openTeacher(options: RunOneOptions): Promise<{ teacher: Teacher; owned: boolean }> {
   if (options.teacher !== undefined) return { teacher: options.teacher, owned: false };
   if (options.teacherModule !== undefined) {
     const url = new URL(options.teacherModule, `file://${Deno.cwd()}/`).href;
     const make = (await import(url)).default as () => Teacher | Promise<Teacher>;
     return { teacher: await make(), owned: true };
   }
-  // A variable specifier: resolved at run time (the teacher package owns the loader).
-  const loader: string = "../teacher/mod.ts";
-  const mod = await import(loader) as { loadTeacher(path: string): Promise<Teacher> };
-  return {
-    teacher: await mod.loadTeacher(options.teacherPath ?? DEFAULT_TEACHER_PATH),
-    owned: true,
-  };
+  const teacher = options.teacherPath === undefined
+    ? await loadTeacher()
+    : await loadTeacher(options.teacherPath);
+  return { teacher, owned: true };
 }
 
 async function gitState(): Promise<{ commit: string | null; dirty: boolean | null }> {
@@ -141,7 +136,7 @@ export async function runOne(plan: RunPlan, options: RunOneOptions = {}): Promis
       plan.config.data,
       options.dataDir === undefined ? {} : { dataDir: options.dataDir },
     );
-    teacher = await loadTeacher(options);
+    teacher = await openTeacher(options);
     const split = classSplit(data.train.classNames, plan.config.data.unseen);
     const opened = await openTeacherCache(teacher.teacher, data.train, {
       seenIds: split.seen,
