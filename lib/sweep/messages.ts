@@ -79,10 +79,15 @@ export function teacherModuleNotTeacher(path: string): string {
 
 // ---------------------------------------------------------------- running one job
 
-/** A run kind the core cannot execute yet. */
+/** A run kind the core cannot execute. */
 export function kindNotImplemented(kind: string): string {
-  return `Runs of kind ${q(kind)} are not implemented yet: the C2S core offers no ${kind} ` +
+  return `Runs of kind ${q(kind)} are not implemented: the C2S core offers no ${kind} ` +
     `entry point, so nothing was measured`;
+}
+
+/** Error text of a measurement or efficiency run stopped by its abort signal. */
+export function measurementInterrupted(): string {
+  return "Interrupted before the measurement was complete";
 }
 
 /** The data, teacher or code differ from what the job was planned with. */
@@ -124,12 +129,6 @@ export function databaseBusy(path: string, pid: number | null): string {
   const who = pid === null ? "another process" : `another process (pid ${pid})`;
   return `Database ${q(path)} is in use by ${who}, probably another sweep: only one process ` +
     `may write it. Wait for that one to end (or stop it), or pass another --db PATH`;
-}
-
-/** Ablations whose kind the core cannot run yet. */
-export function kindSkipped(ablation: string, table: string, kind: string, runs: number): string {
-  return `Skipped ${ablation} (Table ${table}, ${kind}): not implemented yet, the C2S core ` +
-    `offers no ${kind} entry point (${plural(runs, "run")} not run)`;
 }
 
 /** Runs of the plan still marked running by a live process after waiting. */

@@ -14,7 +14,8 @@ export interface WorkerView {
   readonly pid: number | null;
   /** Milliseconds since the epoch when the run started. */
   readonly startedAt: number;
-  readonly phase: "starting" | "cache" | "training";
+  /** `measuring`: a measurement or efficiency run (no training); `cacheDone` counts its work. */
+  readonly phase: "starting" | "cache" | "measuring" | "training";
   readonly cacheDone: number;
   readonly cacheTotal: number;
   readonly step: number;
@@ -101,6 +102,7 @@ export function workerLine(slot: number, w: WorkerView): string {
   let doing: string;
   if (w.phase === "starting") doing = "loading data and teacher";
   else if (w.phase === "cache") doing = `teacher cache ${w.cacheDone}/${w.cacheTotal}`;
+  else if (w.phase === "measuring") doing = `measuring ${w.cacheDone}/${w.cacheTotal}`;
   else {
     doing = `step ${w.step}/${w.totalSteps ?? "?"}`;
     if (w.loss !== null) doing += `  loss ${w.loss.toFixed(4)}`;

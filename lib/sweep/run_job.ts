@@ -1,6 +1,7 @@
 /**
- * Trains one job in this process and writes its run record. The run itself is the training
- * core's `runOne` (backend, scenes, teacher cache, `trainC2S`); around it this module checks that
+ * Runs one job in this process and writes its run record. A training run is the training core's
+ * `runOne` (backend, scenes, teacher cache, `trainC2S`); a `measurement` or `efficiency` run is
+ * `measureOne` of `measure_run.ts` (no student is trained). Around either this module checks that
  * the data, the teacher and the code version are the ones the job was hashed with (so a record is
  * never stored under a hash it does not belong to), saves the sample images and the teacher card
  * as artifacts, and writes the record (temporary name, renamed when complete).
@@ -21,6 +22,7 @@ import { type RunRecord, writeRunRecord } from "../track/record.ts";
 import { CODE_VERSION, dataIdentity, sourceDigest } from "./context.ts";
 import type { RunJob } from "./job.ts";
 import * as msg from "./messages.ts";
+import { measureOne } from "./measure_run.ts";
 import { loadTeacherFrom, teacherCardPath } from "./teacher_source.ts";
 
 /** Options of {@linkcode runJob}. */
@@ -77,7 +79,6 @@ async function writeSamples(dir: string, samples: readonly Sample[]): Promise<Ar
 
 /** Loads the job's teacher after checking its data and code version; the caller disposes it. */
 async function prepare(job: RunJob, options: RunJobOptions): Promise<Teacher> {
-  if (job.kind !== "training") throw new RangeError(msg.kindNotImplemented(job.kind));
   if (job.context.codeVersion !== null && CODE_VERSION !== job.context.codeVersion) {
     throw new RangeError(
       msg.contextMismatch("code version", job.context.codeVersion, CODE_VERSION),
@@ -133,7 +134,7 @@ function earlyRecord(job: RunJob, startedAt: string, status: RunRecord["status"]
   } satisfies RunOneRecord;
 }
 
-/** Trains `job` and writes its record to `options.recordDir` (see the module doc). */
+/** Runs `job` and writes its record to `options.recordDir` (see the module doc). */
 export async function runJob(job: RunJob, options: RunJobOptions): Promise<RunJobResult> {
   const startedAt = new Date().toISOString();
   // The source this run executes, for the record (read before training: edits may follow).
@@ -144,16 +145,23 @@ export async function runJob(job: RunJob, options: RunJobOptions): Promise<RunJo
   try {
     teacher = await prepare(job, options);
     let samples: readonly Sample[] = [];
-    record = await runOne(job, {
-      teacher,
-      ...(job.dataDir === null ? {} : { dataDir: job.dataDir }),
-      cacheDir: job.cacheDir,
-      ...(options.signal ? { signal: options.signal } : {}),
-      onEvent: (event) => {
-        if (event.type === "done") samples = event.samples;
-        options.onEvent?.(event);
-      },
-    });
+    const signal = options.signal ? { signal: options.signal } : {};
+    record = job.kind === "training"
+      ? await runOne(job, {
+        teacher,
+        ...(job.dataDir === null ? {} : { dataDir: job.dataDir }),
+        cacheDir: job.cacheDir,
+        ...signal,
+        onEvent: (event) => {
+          if (event.type === "done") samples = event.samples;
+          options.onEvent?.(event);
+        },
+      })
+      : await measureOne(job, {
+        teacher,
+        ...signal,
+        ...(options.onEvent ? { onEvent: options.onEvent } : {}),
+      });
     if (record.status === "finished" && samples.length > 0) {
       artifacts.push(await writeSamples(job.artifactDir, samples));
     }

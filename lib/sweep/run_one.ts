@@ -1,5 +1,5 @@
 /**
- * `run-one` as a function: find and read the job, train it with `runJob`, report, and return the
+ * `run-one` as a function: find and read the job, run it with `runJob`, report, and return the
  * exit code. With `json` it speaks the owner protocol (`protocol.ts`) on stdout and stops the run
  * when its stdin reaches end-of-file (the owner is gone); otherwise it prints progress lines for
  * a person. SIGINT and SIGTERM stop the run at the next step; the record then says `interrupted`.
@@ -23,10 +23,11 @@ function writeAll(file: { writeSync(p: Uint8Array): number }, text: string): voi
   while (written < bytes.length) written += file.writeSync(bytes.subarray(written));
 }
 
-function describe(event: C2SEvent): string | null {
+function describe(event: C2SEvent, kind: string): string | null {
   switch (event.type) {
     case "cache":
-      return event.phase === "build" ? `teacher cache ${event.done}/${event.total}` : null;
+      if (event.phase !== "build") return null;
+      return `${kind === "training" ? "teacher cache" : "measuring"} ${event.done}/${event.total}`;
     case "progress":
       return `step ${event.step}/${event.totalSteps}  loss ${event.loss.total.toFixed(4)}  ` +
         `${event.imagesPerSecond.toFixed(1)} img/s`;
@@ -88,7 +89,7 @@ export async function runOne(args: RunOneRequest): Promise<number> {
       onEvent: (event) => {
         const message = messageOfEvent(event);
         if (message !== null) send(message);
-        const line = describe(event);
+        const line = describe(event, job.kind);
         if (line !== null) say(line);
       },
     });

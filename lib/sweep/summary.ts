@@ -58,12 +58,21 @@ export async function readSummary(store: RunStore, ablation: string): Promise<Su
   return cells;
 }
 
-/** `38.1 ± 2.0`, `38.1` (one seed), or `-`. */
+/**
+ * One decimal (`38.1`), or two significant digits for a value below 1 in magnitude (`0.078`,
+ * `0.27`: the efficiency table's GFLOPs and millions of parameters).
+ */
+export function formatValue(value: number): string {
+  return value !== 0 && Math.abs(value) < 1 ? value.toPrecision(2) : value.toFixed(1);
+}
+
+/** `38.1 ± 2.0`, `38.1` (one seed), or `-`; the half-width has the mean's decimals. */
 export function formatMeasured(cell: SummaryCell | undefined): string {
   if (cell === undefined || cell.mean === null) return "-";
-  const mean = cell.mean.toFixed(1);
+  const mean = formatValue(cell.mean);
   if (cell.ci95High === null) return mean;
-  return `${mean} ± ${(cell.ci95High - cell.mean).toFixed(1)}`;
+  const decimals = mean.includes(".") ? mean.length - mean.indexOf(".") - 1 : 0;
+  return `${mean} ± ${(cell.ci95High - cell.mean).toFixed(decimals)}`;
 }
 
 function pad(rows: string[][]): string[] {
@@ -88,7 +97,7 @@ export function formatSummary(ablation: Ablation, cells: SummaryCells): string {
     const row = [variant.label, String(n)];
     for (const metric of ablation.metrics) {
       const cell = byMetric?.get(metric);
-      row.push(cell?.paper == null ? "-" : cell.paper.toFixed(1), formatMeasured(cell));
+      row.push(cell?.paper == null ? "-" : formatValue(cell.paper), formatMeasured(cell));
     }
     rows.push(row);
   }

@@ -1,8 +1,10 @@
 /**
- * A sweep: every run of one ablation (or all of them) trained once, tracked in one DuckDB file.
- * This process owns the database; each run trains in its own `run-one` child process (so each
+ * A sweep: every run of one ablation (or all of them) executed once, tracked in one DuckDB file.
+ * This process owns the database; each run executes in its own `run-one` child process (so each
  * has its own single-threaded wasm backend), which never touches the database and writes a run
- * record that this process stores.
+ * record that this process stores. Runs of the `training` kind train a student; runs of the
+ * `measurement` (Table XIII) and `efficiency` (Table III) kinds measure without training, through
+ * the same job files, children and records.
  *
  * In order: open the store (a second sweep on the same file gets a clear error here), resolve the
  * ablations and the hash context, store the paper's values and which (ablation, variant) rows
@@ -43,7 +45,7 @@ import {
 } from "./progress.ts";
 import type { ChildMessage } from "./protocol.ts";
 import { resolveSweep } from "./resolve.ts";
-import { formatSummary, readSummary } from "./summary.ts";
+import { formatSummary, formatValue, readSummary } from "./summary.ts";
 import { type SpawnOptions, spawnRunOne, type WorkerProcess } from "./worker.ts";
 
 /** Exit code of a sweep stopped by Ctrl-C. */
@@ -141,10 +143,12 @@ export function jobOf(
   };
 }
 
-function kindsSkipped(ablations: readonly Ablation[], runs: readonly PlannedRun[]): string[] {
-  return ablations.filter((a) => a.kind !== "training").map((a) =>
-    msg.kindSkipped(a.name, a.table, a.kind, runs.filter((r) => r.ablation === a.name).length)
-  );
+/**
+ * The eval metrics a finished run's log line shows: those of the ablation that planned it (the
+ * table's columns), else the training scores.
+ */
+export function logMetrics(run: PlannedRun, ablations: readonly Ablation[]): readonly string[] {
+  return ablations.find((a) => a.name === run.ablation)?.metrics ?? ["hIoU", "sIoU", "uIoU"];
 }
 
 async function fileExists(path: string): Promise<boolean> {
@@ -162,7 +166,7 @@ async function fileExists(path: string): Promise<boolean> {
  */
 export async function planSweep(args: SweepArgs): Promise<string> {
   const resolved = await resolveSweep(args, { requireContext: false });
-  const notes: string[] = kindsSkipped(resolved.ablations, resolved.runs);
+  const notes: string[] = [];
   let done = new Set<string>();
   if (resolved.contextError !== null) {
     notes.push(msg.provisionalPlan(resolved.contextError.message));
@@ -218,16 +222,12 @@ export async function runSweep(
     const resolved = await resolveSweep(args, { requireContext: true });
     const context = resolved.context!;
     const work = workPaths(args.workDir);
-    for (const line of kindsSkipped(resolved.ablations, resolved.runs)) log(line);
-    const training = resolved.runs.filter((r) => r.kind === "training");
-    const trainable = resolved.ablations.filter((a) => a.kind === "training");
-
     await store.setPaperValues(paperValueRows(resolved.ablations));
-    for (const run of training) {
+    for (const run of resolved.runs) {
       await store.addVariantMembership(run.ablation, run.variant, run.hash, run.seed);
     }
     const byHash = new Map<string, PlannedRun>();
-    for (const run of training) if (!byHash.has(run.hash)) byHash.set(run.hash, run);
+    for (const run of resolved.runs) if (!byHash.has(run.hash)) byHash.set(run.hash, run);
 
     const ingestFile = async (path: string): Promise<RunRecord> => {
       const record = await readRunRecord(path);
@@ -262,7 +262,7 @@ export async function runSweep(
       !finishedBefore.has(r.hash) && !blocked.has(r.hash)
     );
     const printTables = async () => {
-      for (const ablation of trainable) {
+      for (const ablation of resolved.ablations) {
         io.print(formatSummary(ablation, await readSummary(store, ablation.name)));
       }
     };
@@ -274,7 +274,7 @@ export async function runSweep(
       }
       if (byHash.size > 0) io.print(msg.nothingToRun(byHash.size));
       await printTables();
-      return trainable.length === 0 || blocked.size > 0 ? 1 : 0;
+      return blocked.size > 0 ? 1 : 0;
     }
 
     const git = await gitState();
@@ -352,7 +352,11 @@ export async function runSweep(
 
     try {
       await runPool(
-        pending.map((run) => ({ run, group: cacheGroup(run, context) })),
+        // Only training runs use a teacher cache; measurements compute what they need.
+        pending.map((run) => ({
+          run,
+          group: run.kind === "training" ? cacheGroup(run, context) : null,
+        })),
         {
           start: async ({ run }, slot) => {
             const child = spawn(jobs.get(run.hash)!, { records: work.records });
@@ -383,9 +387,13 @@ export async function runSweep(
             io.display.update(view());
             return child;
           },
-          message: (_task, slot, message: ChildMessage) => {
+          message: ({ run }, slot, message: ChildMessage) => {
             if (message.type === "cache") {
-              patch(slot, { phase: "cache", cacheDone: message.done, cacheTotal: message.total });
+              patch(slot, {
+                phase: run.kind === "training" ? "cache" : "measuring",
+                cacheDone: message.done,
+                cacheTotal: message.total,
+              });
             } else if (message.type === "progress") {
               patch(slot, {
                 phase: "training",
@@ -418,9 +426,10 @@ export async function runSweep(
               runLabel(run)
             } (${shortHash(run.hash)})`;
             if (settled.status === "finished") {
+              const shown = logMetrics(run, resolved.ablations);
               const scores = settled.results
-                .filter((r) => r.split === "eval" && ["hIoU", "sIoU", "uIoU"].includes(r.metric))
-                .map((r) => `${r.metric} ${r.value.toFixed(1)}`).join(" ");
+                .filter((r) => r.split === "eval" && shown.includes(r.metric))
+                .map((r) => `${r.metric} ${formatValue(r.value)}`).join(" ");
               log(`${head} ${scores} in ${formatDuration(now() - began)}`);
             } else {
               log(`${head}: ${settled.error ?? ""}`);
