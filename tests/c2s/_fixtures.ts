@@ -134,7 +134,7 @@ export function tinyConfig(patch: (c: C2SConfig) => void = () => {}): C2SConfig 
   c.train.batchSize = 4;
   c.train.evalEvery = 0;
   c.train.logEvery = 1;
-  c.backend = "cpu";
+  c.backend = "wasm";
   patch(c);
   return c;
 }

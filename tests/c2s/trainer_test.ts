@@ -151,6 +151,22 @@ Deno.test("the default-size student's feature scale stays bounded while it train
   wide.dispose();
 });
 
+Deno.test("a run is reproducible: the same config gives the same losses and scores", async () => {
+  const config = tinyConfig((c) => (c.train.steps = 5));
+  const a = await trainC2S(config, { teacher, data, cache });
+  const b = await trainC2S(config, { teacher, data, cache });
+  assert.deepEqual(a.metrics, b.metrics);
+  assert.deepEqual(a.results?.results, b.results?.results);
+  const other = await trainC2S(
+    tinyConfig((c) => {
+      c.train.steps = 5;
+      c.train.seed = 1;
+    }),
+    { teacher, data, cache },
+  );
+  assert.notDeepEqual(other.metrics, a.metrics);
+});
+
 Deno.test("a NaN loss stops the run with a failed event naming the step", async () => {
   const events: C2SEvent[] = [];
   // lr = NaN: step 1's loss is finite, its update makes every weight NaN, step 2's loss is NaN.
