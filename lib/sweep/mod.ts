@@ -1,13 +1,15 @@
 /**
  * The sweep runner: `ablate` (one process owns the database and schedules runs) and `run-one`
  * (one run in its own process, writing a run record), their job files, protocol, scheduler,
- * progress display and final table. Re-exports only.
+ * progress display and final table; training, measurement and efficiency runs alike.
+ * Re-exports only.
  *
  * @module
  */
 export * from "./args.ts";
 export * from "./context.ts";
 export * from "./job.ts";
+export * from "./measure_run.ts";
 export * from "./pool.ts";
 export * from "./progress.ts";
 export * from "./protocol.ts";
