@@ -17,7 +17,9 @@
  *
  * The generator's cost is reported for the `unseen` setting, the one training runs it in: mean
  * milliseconds and MFLOP per scene (the generator's own operation count, `PseudoMaskResult.flops`;
- * the teacher pass is not included). The evaluation scenes and the K-Means / proposal generators
+ * the teacher pass is not included). {@linkcode measurePseudoMaskCost} measures the same on a few
+ * training scenes (for the rows of training runs, Table XII). The evaluation scenes and the
+ * K-Means / proposal generators
  * are deterministic; only `ncut` draws random numbers, seeded `hashSeed(seed, scene)`, so the runs
  * of different seeds of a K-Means variant measure the same numbers.
  *
@@ -46,6 +48,8 @@ export type MaskSetting = typeof MASK_SETTINGS[number];
 
 /** Scenes per teacher call and per progress event. */
 const CHUNK = 32;
+/** Training scenes {@linkcode measurePseudoMaskCost} times by default. */
+export const COST_SCENES = 32;
 
 /** User-facing messages of the measurement. */
 export const measureMaskMessages = {
@@ -137,6 +141,30 @@ export function settingAnnotation(
   return annotatedCells(labels, size.height, size.width, size.h, size.w);
 }
 
+/**
+ * The pseudo masks of one scene in one setting, upsampled to the scene: the cells `annotated`
+ * covers are zeroed in a copy of `dense` (`h * w * D`) and marked annotated.
+ */
+function generateForSetting(
+  config: C2SConfig,
+  dense: Float32Array,
+  labels: Uint8Array,
+  annotated: (classId: number) => boolean,
+  grid: { height: number; width: number; h: number; w: number; dim: number },
+  seed: number,
+): { result: PseudoMaskResult; generated: Int16Array } {
+  const { height: H, width: W, h, w, dim: d } = grid;
+  const cells = settingAnnotation(labels, annotated, grid);
+  const input = dense.slice();
+  for (let p = 0; p < h * w; p++) if (cells[p]) input.fill(0, p * d, (p + 1) * d);
+  const result = generatePseudoMasks(
+    { dense: input, height: h, width: w, dim: d, annotated: cells },
+    config.pseudoMask,
+    seed,
+  );
+  return { result, generated: upsampleNearest(result.latent, [h, w], [H, W]) };
+}
+
 function resolveUnseen(classNames: readonly string[], unseen: readonly string[]): number[] {
   return unseen.map((name) => {
     const id = classNames.indexOf(name);
@@ -207,8 +235,7 @@ export async function measureMaskAccuracy(
   const unseenIds = resolveUnseen(classNames, config.data.unseen);
   const plans = MASK_SETTINGS.map((s) => settingPlan(s, unseenIds));
   const tallies = MASK_SETTINGS.map(() => new SettingTally(classNames.length));
-  const size = { height: H, width: W, h, w };
-  const dense = new Float32Array(h * w * d);
+  const grid = { height: H, width: W, h, w, dim: d };
   options.onEvent?.({ type: "cache", phase: "build", done: 0, total: n, path: null });
   for (let start = 0; start < n; start += CHUNK) {
     options.signal?.throwIfAborted();
@@ -219,16 +246,16 @@ export async function measureMaskAccuracy(
     const tokens = await globalTokens(teacher, images, m, H, W);
     scenes.forEach((scene, j) => {
       const i = start + j;
+      const dense = tokens.dense.subarray(j * h * w * d, (j + 1) * h * w * d);
       MASK_SETTINGS.forEach((_, k) => {
-        const annotated = settingAnnotation(scene.fullLabels, plans[k]!.annotated, size);
-        dense.set(tokens.dense.subarray(j * h * w * d, (j + 1) * h * w * d));
-        for (let p = 0; p < h * w; p++) if (annotated[p]) dense.fill(0, p * d, (p + 1) * d);
-        const result = generatePseudoMasks(
-          { dense, height: h, width: w, dim: d, annotated },
-          config.pseudoMask,
+        const { result, generated } = generateForSetting(
+          config,
+          dense,
+          scene.fullLabels,
+          plans[k]!.annotated,
+          grid,
           hashSeed(seed, i),
         );
-        const generated = upsampleNearest(result.latent, [h, w], [H, W]);
         const matches = matchMasks(generated, scene.fullLabels, { unseenIds })
           .filter((match) => plans[k]!.scored(match));
         tallies[k]!.add(result, matches);
@@ -253,6 +280,55 @@ export async function measureMaskAccuracy(
   };
 }
 
+/** Options of {@linkcode measurePseudoMaskCost}. */
+export interface PseudoMaskCostOptions {
+  readonly teacher: Teacher;
+  /** Training scenes: their `labels` (seen classes only) are annotated, as in training. */
+  readonly scenes: SegmentationDataset;
+  /** Scenes timed (the first ones). @default COST_SCENES */
+  readonly count?: number;
+  /** Run seed (drives `ncut`). */
+  readonly seed: number;
+}
+
+/**
+ * The generator's mean cost per scene on the first `count` training scenes, with their seen
+ * labels annotated as in training: milliseconds and MFLOP (the teacher pass not included).
+ *
+ * @throws {RangeError} When there are no scenes or the teacher grid does not divide them.
+ */
+export async function measurePseudoMaskCost(
+  config: C2SConfig,
+  options: PseudoMaskCostOptions,
+): Promise<{ scenes: number; msPerImage: number; mflopPerImage: number }> {
+  const { teacher, scenes: dataset } = options;
+  const { height: H, width: W } = dataset;
+  const [h, w] = teacher.denseSize, d = teacher.dim;
+  const requested = options.count ?? COST_SCENES;
+  const n = Math.min(requested, dataset.length);
+  if (n < 1) throw new RangeError(measureMaskMessages.noScenes(requested, dataset.length));
+  if (H % h !== 0 || W % w !== 0) {
+    throw new RangeError(measureMaskMessages.gridMismatch(h, w, H, W));
+  }
+  const scenes = Array.from({ length: n }, (_, i) => dataset.get(i));
+  const images = new Float32Array(n * H * W);
+  scenes.forEach((s, i) => images.set(s.image, i * H * W));
+  const tokens = await globalTokens(teacher, images, n, H, W);
+  const grid = { height: H, width: W, h, w, dim: d };
+  const results = scenes.map((scene, i) =>
+    generateForSetting(
+      config,
+      tokens.dense.subarray(i * h * w * d, (i + 1) * h * w * d),
+      scene.labels,
+      (c) => c !== IGNORE_LABEL,
+      grid,
+      hashSeed(options.seed, i),
+    ).result
+  );
+  const cost = pseudoMaskCost(results);
+  return { scenes: n, msPerImage: cost.meanMs, mflopPerImage: cost.meanFlops / 1e6 };
+}
+
 /** A results row of a run record. */
 export interface ResultRow {
   split: string;
@@ -262,9 +338,9 @@ export interface ResultRow {
 
 /**
  * The run-record rows of a measurement, split `"eval"`: `unseen`, `seen`, `all` (percent, the
- * metric names of Table XIII; a setting without masks has no row), `ms_per_image`,
- * `mflop_per_image` (the generator in the `unseen` setting), `latent_per_image` and
- * `clusters_per_image` (`unseen` setting), and `masks_<setting>` (masks scored).
+ * metric names of Table XIII; a setting without masks has no row), `pseudo_mask_ms_per_image`
+ * and `pseudo_mask_mflop_per_image` (the generator in the `unseen` setting), `latent_per_image`
+ * and `clusters_per_image` (`unseen` setting), and `masks_<setting>` (masks scored).
  */
 export function maskAccuracyRows(measurement: MaskAccuracyMeasurement): ResultRow[] {
   const rows: ResultRow[] = [];
@@ -273,8 +349,8 @@ export function maskAccuracyRows(measurement: MaskAccuracyMeasurement): ResultRo
     const s = measurement.settings[setting];
     if (s.miou !== null) row(setting, s.miou);
   }
-  row("ms_per_image", measurement.cost.msPerImage);
-  row("mflop_per_image", measurement.cost.mflopPerImage);
+  row("pseudo_mask_ms_per_image", measurement.cost.msPerImage);
+  row("pseudo_mask_mflop_per_image", measurement.cost.mflopPerImage);
   row("latent_per_image", measurement.settings.unseen.meanLatent);
   row("clusters_per_image", measurement.settings.unseen.meanClustersBeforeMerge);
   for (const setting of MASK_SETTINGS) row(`masks_${setting}`, measurement.settings[setting].masks);

@@ -5,6 +5,9 @@
  * returns a run record for every way a run can end and never throws: `finished` with its results
  * rows, `failed` with the error's message, `interrupted` when the abort signal stopped it.
  *
+ * {@linkcode pseudoMaskCostRows} adds the pseudo-mask generator's cost to a training run's record
+ * (Table XII's cost column): timed on the first training scenes, as training runs it.
+ *
  * The job's backend must be started and its teacher loaded and checked (`run_job.ts` does both).
  *
  * @module
@@ -16,6 +19,7 @@ import {
   maskAccuracyClassIou,
   maskAccuracyRows,
   measureMaskAccuracy,
+  measurePseudoMaskCost,
 } from "../c2s/measure_masks.ts";
 import type { RunOneRecord } from "../c2s/run.ts";
 import type { Teacher } from "../teacher/teacher.ts";
@@ -112,4 +116,27 @@ export async function measureOne(job: RunJob, options: MeasureOneOptions): Promi
   }
   record.endedAt = new Date().toISOString();
   return record;
+}
+
+/**
+ * Rows `pseudo_mask_ms_per_image` and `pseudo_mask_mflop_per_image` (split `"train"`: timed on
+ * the first `COST_SCENES` training scenes with their seen labels annotated) for a training run.
+ */
+export async function pseudoMaskCostRows(
+  job: RunJob,
+  teacher: Teacher,
+): Promise<RunOneRecord["results"]> {
+  const data = await loadRunData(
+    job.config.data,
+    job.dataDir === null ? {} : { dataDir: job.dataDir },
+  );
+  const cost = await measurePseudoMaskCost(job.config, {
+    teacher,
+    scenes: data.train,
+    seed: job.seed,
+  });
+  return [
+    { split: "train", metric: "pseudo_mask_ms_per_image", value: cost.msPerImage },
+    { split: "train", metric: "pseudo_mask_mflop_per_image", value: cost.mflopPerImage },
+  ];
 }

@@ -85,6 +85,11 @@ export function kindNotImplemented(kind: string): string {
     `entry point, so nothing was measured`;
 }
 
+/** The pseudo-mask cost of a finished training run could not be measured. */
+export function costNotMeasured(reason: string): string {
+  return `The pseudo-mask cost was not measured: ${reason}`;
+}
+
 /** Error text of a measurement or efficiency run stopped by its abort signal. */
 export function measurementInterrupted(): string {
   return "Interrupted before the measurement was complete";

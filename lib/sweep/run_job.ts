@@ -4,7 +4,8 @@
  * `measureOne` of `measure_run.ts` (no student is trained). Around either this module checks that
  * the data, the teacher and the code version are the ones the job was hashed with (so a record is
  * never stored under a hash it does not belong to), saves the sample images and the teacher card
- * as artifacts, and writes the record (temporary name, renamed when complete).
+ * as artifacts, adds the pseudo-mask generator's cost to a finished training run's results, and
+ * writes the record (temporary name, renamed when complete).
  *
  * Every way a run can end gives a record: `finished`; `failed` (a NaN loss with its step, or an
  * error such as a missing teacher, with its message); `interrupted` (the abort signal: Ctrl-C, the
@@ -22,7 +23,7 @@ import { type RunRecord, writeRunRecord } from "../track/record.ts";
 import { CODE_VERSION, dataIdentity, sourceDigest } from "./context.ts";
 import type { RunJob } from "./job.ts";
 import * as msg from "./messages.ts";
-import { measureOne } from "./measure_run.ts";
+import { measureOne, pseudoMaskCostRows } from "./measure_run.ts";
 import { loadTeacherFrom, teacherCardPath } from "./teacher_source.ts";
 
 /** Options of {@linkcode runJob}. */
@@ -164,6 +165,15 @@ export async function runJob(job: RunJob, options: RunJobOptions): Promise<RunJo
       });
     if (record.status === "finished" && samples.length > 0) {
       artifacts.push(await writeSamples(job.artifactDir, samples));
+    }
+    if (job.kind === "training" && record.status === "finished") {
+      // Table XII's cost column: cheap (a teacher pass and the generator on a few scenes).
+      try {
+        record.results.push(...await pseudoMaskCostRows(job, teacher));
+      } catch (error) {
+        const reason = error instanceof Error ? error.message : String(error);
+        options.onEvent?.({ type: "warning", message: msg.costNotMeasured(reason) });
+      }
     }
     const card = await teacherCardPath(options.teacher ?? job.teacher);
     if (card !== null) {

@@ -54,8 +54,8 @@ Deno.test("measureMaskAccuracy() on a tiny teacher gives percentages in [0, 100]
       "unseen",
       "seen",
       "all",
-      "ms_per_image",
-      "mflop_per_image",
+      "pseudo_mask_ms_per_image",
+      "pseudo_mask_mflop_per_image",
     ]);
     assert.ok(rows.every((r) => r.split === "eval" && Number.isFinite(r.value)));
     assert.deepEqual(
