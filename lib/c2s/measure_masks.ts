@@ -19,9 +19,9 @@
  * milliseconds and MFLOP per scene (the generator's own operation count, `PseudoMaskResult.flops`;
  * the teacher pass is not included). {@linkcode measurePseudoMaskCost} measures the same on a few
  * training scenes (for the rows of training runs, Table XII). The evaluation scenes and the
- * K-Means / proposal generators
- * are deterministic; only `ncut` draws random numbers, seeded `hashSeed(seed, scene)`, so the runs
- * of different seeds of a K-Means variant measure the same numbers.
+ * K-Means and proposal generators are deterministic; only `ncut` draws random numbers, seeded
+ * `hashSeed(seed, scene)`, so the runs of different seeds of a K-Means variant measure the same
+ * numbers.
  *
  * @module
  */
@@ -54,7 +54,7 @@ export const COST_SCENES = 32;
 /** User-facing messages of the measurement. */
 export const measureMaskMessages = {
   noScenes: (requested: number, available: number) =>
-    `No evaluation scenes to measure: ${requested} requested, the evaluation set holds ${available}`,
+    `No scenes to measure: ${requested} requested, the scene set holds ${available}`,
   unknownClass: (name: string, known: readonly string[]) =>
     `Unknown unseen class "${name}": the evaluation set's classes are ${
       known.map((k) => `"${k}"`).join(", ")
