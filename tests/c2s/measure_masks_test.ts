@@ -10,6 +10,7 @@ import {
   maskAccuracyRows,
   measureMaskAccuracy,
   measureMaskMessages,
+  measurePseudoMaskCost,
   settingAnnotation,
   settingPlan,
 } from "../../lib/c2s/measure_masks.ts";
@@ -190,6 +191,30 @@ Deno.test("measureMaskAccuracy() scores only unseen masks with seen classes anno
       { split: "eval", metric: "seen", value: 100 },
       { split: "eval", metric: "all", value: 50 },
     ],
+  );
+});
+
+Deno.test("measurePseudoMaskCost() runs the generator as training does: seen labels annotated", async () => {
+  // A training view of the hand-made scene carries class a only; the generator's operation
+  // count is deterministic, so it must equal the unseen setting's (seen classes annotated).
+  const teacher = new BrightnessTeacher();
+  const cost = await measurePseudoMaskCost(config(1), {
+    teacher,
+    scenes: new HandScene(),
+    seed: 0,
+  });
+  const m = await measureMaskAccuracy(config(1), {
+    teacher,
+    data: { eval: new HandScene() },
+    seed: 0,
+  });
+  assert.equal(cost.scenes, 1);
+  assert.ok(cost.mflopPerImage > 0 && cost.msPerImage >= 0);
+  assert.equal(cost.mflopPerImage, m.cost.mflopPerImage);
+  await assertRejects(
+    () => measurePseudoMaskCost(config(1), { teacher, scenes: new HandScene(), count: 0, seed: 0 }),
+    RangeError,
+    measureMaskMessages.noScenes(0, 1),
   );
 });
 
