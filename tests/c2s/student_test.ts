@@ -64,7 +64,7 @@ Deno.test("Student initialisation is deterministic in its seed", () => {
 });
 
 Deno.test("batchNormTraining() has the value and gradients of tf.batchNorm over batch moments", () => {
-  const x = tf.randomNormal([4, 6, 6, 3], 0, 2, "float32", 1);
+  const x = tf.randomNormal([4, 6, 6, 3], 3, 2, "float32", 1);
   const gamma = tf.randomUniform([3], 0.5, 1.5, "float32", 2);
   const beta = tf.randomNormal([3], 0, 1, "float32", 3);
   const w = tf.randomNormal([4, 6, 6, 3], 0, 1, "float32", 4);
