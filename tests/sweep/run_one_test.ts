@@ -64,7 +64,15 @@ Deno.test("run-one trains the job a hash prefix names and writes a complete reco
   assert.deepEqual(record.config, job.config);
   assert.deepEqual(
     record.results.map((r) => r.metric).sort(),
-    ["hIoU", "mIoU", "pixelAccuracy", "sIoU", "uIoU"],
+    [
+      "hIoU",
+      "mIoU",
+      "pixelAccuracy",
+      "pseudo_mask_mflop_per_image",
+      "pseudo_mask_ms_per_image",
+      "sIoU",
+      "uIoU",
+    ],
   );
   assert.equal(record.classIou.length, 10);
   assert.ok(record.metrics.some((m) => m.name === "loss.total" && m.step === 3));

@@ -1,5 +1,5 @@
 /**
- * Test ablation of the measurement kind (Table XIII), which the sweep cannot run yet.
+ * Test ablation of the measurement kind (Table XIII): pseudo-mask accuracy, no student training.
  */
 import fashionScenes from "../../../experiments/fashion_scenes.ts";
 import { defineAblation } from "../../../lib/spec/define.ts";
