@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { BENCHMARK_PARTITION } from "../data/split.ts";
 import { parseArgs } from "../_std.ts";
 import { Backend } from "../c2s/config.ts";
 import { initBackend } from "../tf/backend.ts";
@@ -161,14 +162,11 @@ export function parseTeacherArgs(argv: readonly string[]): TeacherArgs {
   };
 }
 
-const PARTITION = { seed: 1, evalFraction: 0.2 } as const;
+const PARTITION = BENCHMARK_PARTITION;
 
 async function measure(dir: string, data: string | null) {
   const { items, source } = await loadFashionMnist(data === null ? {} : { dataDir: data });
-  const bench = createFashionBenchmark(items, {
-    seed: PARTITION.seed,
-    evalFraction: PARTITION.evalFraction,
-  });
+  const bench = createFashionBenchmark(items, { seed: PARTITION.seed });
   const teacher = await loadTeacher(dir);
   try {
     return {

@@ -15,7 +15,7 @@
 import * as tf from "@tensorflow/tfjs-core";
 import type { ItemSet } from "../data/types.ts";
 import { FASHION_CLASSES } from "../data/types.ts";
-import { partitionItems } from "../data/split.ts";
+import { BENCHMARK_PARTITION, partitionItems } from "../data/split.ts";
 import { AdamW, learningRate } from "./adamw.ts";
 import { makeBatch } from "./batches.ts";
 import { DEFAULT_CONFIG, type MiniClipConfig } from "./config.ts";
@@ -125,7 +125,7 @@ export async function trainTeacher(
     weightDecay: options.weightDecay ?? 0.05,
     warmup: options.warmup ?? 0.05,
     checkpointMinutes: options.checkpointMinutes ?? 3,
-    partitionSeed: options.partitionSeed ?? 1,
+    partitionSeed: options.partitionSeed ?? BENCHMARK_PARTITION.seed,
     evalFraction: options.evalFraction ?? 0.2,
   };
   const key = runKey(o);
