@@ -3,7 +3,8 @@
  * The generated pages in a real headless Chromium (Debian `chromium`, driven by playwright-core),
  * opened from file:// with every non-file request blocked and recorded: every chart draws, every
  * table has one row per variant, nothing is requested from the network, nothing logs an error,
- * no injected script runs. Screenshots go to reports/out/screenshots/ (git-ignored).
+ * no injected script runs; once on a fixture database, once on a real `ablate all --preset smoke`
+ * database (tiny teacher). Screenshots go to reports/out/screenshots/ (git-ignored).
  *
  * Skipped, saying so, where Chromium is missing (CHROMIUM_PATH overrides /usr/bin/chromium).
  */
@@ -12,6 +13,7 @@ import { assert } from "../../lib/_std.ts";
 import { renderReport } from "../../lib/report/render.ts";
 import { loadAblation } from "../../lib/spec/registry.ts";
 import { makeFixtureDb } from "./_fixture.ts";
+import { ablate, tempArea, TINY_TEACHER } from "../sweep/_sweep.ts";
 
 const CHROMIUM = Deno.env.get("CHROMIUM_PATH") ?? "/usr/bin/chromium";
 const ARGS = [
@@ -80,6 +82,77 @@ function countRows(
   });
 }
 
+/**
+ * Renders `all` from `db` and opens every page in Chromium: every chart draws, every image decodes,
+ * each table has `expectedRows(name)` rows, and no page requests anything, logs an error or runs an
+ * injected script. Screenshots of token-bank and the index go to `shotPrefix`.
+ */
+async function checkPagesInBrowser(
+  db: string,
+  outDir: string,
+  expectedRows: (name: string) => Promise<number>,
+  shotPrefix: string,
+): Promise<void> {
+  const result = await renderReport("all", { db, outDir });
+  const expected = new Map<string, number>();
+  for (const page of result.pages) {
+    if (page.name !== "index") expected.set(page.name, await expectedRows(page.name));
+  }
+  const browser: Browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+  try {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const incidents: Incidents = { requests: [], consoleErrors: [], pageErrors: [], dialogs: [] };
+    await context.route("**/*", (route) => {
+      const url = route.request().url();
+      if (url.startsWith("file:") || url.startsWith("data:")) return route.continue();
+      incidents.requests.push(url);
+      return route.abort();
+    });
+    const page = await context.newPage();
+    watch(page, incidents);
+    await Deno.mkdir(SCREENSHOTS, { recursive: true });
+
+    for (const rendered of result.pages) {
+      await page.goto(new URL(`file://${rendered.path}`).href);
+      await page.waitForFunction(
+        () => document.body.getAttribute("data-charts") === "done",
+        null,
+        { timeout: 60_000 },
+      );
+      const errors = await page.evaluate(() =>
+        (globalThis as unknown as { c2sReport: { errors: Record<string, string> } }).c2sReport
+          .errors
+      );
+      assert.deepEqual(errors, {}, rendered.name);
+      const images = await page.evaluate(() =>
+        [...document.images].map((img) => img.complete && img.naturalWidth > 0)
+      );
+      assert.ok(images.every(Boolean), `${rendered.name}: every image decodes`);
+      if (rendered.name === "index") {
+        const lines = await page.locator("#tables tbody tr").count();
+        assert.equal(lines, expected.size);
+        const drawn = await page.locator("#summary svg.marks").count();
+        assert.equal(drawn, 1);
+      } else {
+        const rows = await countRows(page);
+        const want = expected.get(rendered.name)!;
+        assert.equal(rows.svg, want, `${rendered.name}: row labels drawn`);
+        assert.equal(rows.view, want, `${rendered.name}: rows in the view's data`);
+        assert.equal(rows.drawn, rows.charts, `${rendered.name}: every chart drew an SVG`);
+      }
+      if (rendered.name === "token-bank" || rendered.name === "index") {
+        const shot = `${SCREENSHOTS}${shotPrefix}${rendered.name}.png`;
+        await page.screenshot({ path: shot, fullPage: true });
+        console.log(`screenshot: ${shot}`);
+      }
+    }
+    // A fixture run's error carries a <script>; had it been injected, it would have alerted.
+    assert.deepEqual(incidents, { requests: [], consoleErrors: [], pageErrors: [], dialogs: [] });
+  } finally {
+    await browser.close();
+  }
+}
+
 Deno.test({
   name: present
     ? "report pages render offline in Chromium: every table, no request, no console error"
@@ -89,72 +162,45 @@ Deno.test({
   sanitizeOps: false,
   fn: async () => {
     const fx = await makeFixtureDb();
-    let browser: Browser | null = null;
     try {
-      const out = `${fx.dir}/out`;
-      const result = await renderReport("all", { db: fx.db, outDir: out });
-      const expectedRows = new Map<string, number>();
-      for (const page of result.pages) {
-        if (page.name === "index") continue;
-        const spec = await loadAblation(page.name).catch(() => null);
-        expectedRows.set(page.name, fx.variants[page.name]?.length ?? spec!.variants.length);
-      }
-
-      browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
-      const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-      const incidents: Incidents = { requests: [], consoleErrors: [], pageErrors: [], dialogs: [] };
-      await context.route("**/*", (route) => {
-        const url = route.request().url();
-        if (url.startsWith("file:") || url.startsWith("data:")) return route.continue();
-        incidents.requests.push(url);
-        return route.abort();
-      });
-      const page = await context.newPage();
-      watch(page, incidents);
-      await Deno.mkdir(SCREENSHOTS, { recursive: true });
-
-      for (const rendered of result.pages) {
-        const url = new URL(`file://${rendered.path}`).href;
-        await page.goto(url);
-        await page.waitForFunction(
-          () => document.body.getAttribute("data-charts") === "done",
-          null,
-          {
-            timeout: 60_000,
-          },
-        );
-        const errors = await page.evaluate(() =>
-          (globalThis as unknown as { c2sReport: { errors: Record<string, string> } }).c2sReport
-            .errors
-        );
-        assert.deepEqual(errors, {}, rendered.name);
-        const images = await page.evaluate(() =>
-          [...document.images].map((img) => img.complete && img.naturalWidth > 0)
-        );
-        assert.ok(images.every(Boolean), `${rendered.name}: every image decodes`);
-        if (rendered.name === "index") {
-          const lines = await page.locator("#tables tbody tr").count();
-          assert.equal(lines, expectedRows.size);
-          const drawn = await page.locator("#summary svg.marks").count();
-          assert.equal(drawn, 1);
-        } else {
-          const rows = await countRows(page);
-          const expected = expectedRows.get(rendered.name)!;
-          assert.equal(rows.svg, expected, `${rendered.name}: row labels drawn`);
-          assert.equal(rows.view, expected, `${rendered.name}: rows in the view's data`);
-          assert.equal(rows.drawn, rows.charts, `${rendered.name}: every chart drew an SVG`);
-        }
-        if (rendered.name === "token-bank" || rendered.name === "index") {
-          const shot = `${SCREENSHOTS}${rendered.name}.png`;
-          await page.screenshot({ path: shot, fullPage: true });
-          console.log(`screenshot: ${shot}`);
-        }
-      }
-      // The fixture's run error carries a <script>; had it been injected, it would have alerted.
-      assert.deepEqual(incidents, { requests: [], consoleErrors: [], pageErrors: [], dialogs: [] });
+      await checkPagesInBrowser(
+        fx.db,
+        `${fx.dir}/out`,
+        async (name) => fx.variants[name]?.length ?? (await loadAblation(name)).variants.length,
+        "",
+      );
     } finally {
-      await browser?.close();
       await fx.cleanup();
     }
+  },
+});
+
+Deno.test({
+  name: present
+    ? "reports of a real ablate all --preset smoke database render offline in Chromium"
+    : `reports of a real smoke sweep render in Chromium (skipped: Chromium not found at ${CHROMIUM})`,
+  ignore: !present,
+  sanitizeResources: false,
+  sanitizeOps: false,
+  fn: async () => {
+    await using area = await tempArea();
+    const args = [
+      "--preset",
+      "smoke",
+      "--teacher",
+      TINY_TEACHER,
+      "--db",
+      area.db,
+      "--work",
+      area.work,
+    ];
+    const out = await ablate(["all", ...args]);
+    assert.equal(out.code, 0, out.stdout + out.stderr);
+    await checkPagesInBrowser(
+      area.db,
+      `${area.work}/reports`,
+      async (name) => (await loadAblation(name)).variants.length,
+      "smoke-",
+    );
   },
 });
