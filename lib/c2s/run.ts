@@ -27,16 +27,23 @@ export interface RunPlan {
   readonly overrides: Readonly<Record<string, unknown>>;
 }
 
-/** The record of one run: the fields of `RunRecord` in `lib/track/record.ts`. */
+/**
+ * The record of one run, everything it produced (`lib/track/record.ts` stores it as `RunRecord`;
+ * the training core cannot import the tracker, so the type lives here).
+ */
 export interface RunOneRecord {
+  /** Config hash; the run's id in the database. */
   hash: string;
   ablation: string;
   variant: string;
   seed: number;
   preset: string;
+  /** The full resolved config. */
   config: unknown;
+  /** Dotted keys the spec set on its base. */
   overrides: Record<string, unknown>;
   status: "finished" | "failed" | "interrupted";
+  /** ISO 8601 times. */
   startedAt: string;
   endedAt: string;
   backend: string;
@@ -45,7 +52,9 @@ export interface RunOneRecord {
   git: { commit: string | null; dirty: boolean | null };
   error: string | null;
   failedStep: number | null;
+  /** Training curves. */
   metrics: { step: number; name: string; value: number }[];
+  /** Final scores: split "eval", metric hIoU | sIoU | uIoU | mIoU | ... */
   results: { split: string; metric: string; value: number }[];
   classIou: { className: string; seen: boolean; iou: number | null }[];
   artifacts: { kind: string; path: string; sha256: string }[];

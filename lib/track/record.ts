@@ -14,37 +14,14 @@
  */
 
 import { basename, join } from "node:path";
+import type { RunOneRecord } from "../c2s/run.ts";
 import * as msg from "./messages.ts";
 
-/** Everything one run produced, as written by the training process. */
-export interface RunRecord {
-  /** Config hash; the run's id in the database. */
-  hash: string;
-  ablation: string;
-  variant: string;
-  seed: number;
-  preset: string;
-  /** The full resolved config. */
-  config: unknown;
-  /** Dotted keys the spec set on its base. */
-  overrides: Record<string, unknown>;
-  status: "finished" | "failed" | "interrupted";
-  /** ISO 8601 times. */
-  startedAt: string;
-  endedAt: string;
-  backend: string;
-  host: string;
-  versions: Record<string, string>;
-  git: { commit: string | null; dirty: boolean | null };
-  error: string | null;
-  failedStep: number | null;
-  /** Training curves. */
-  metrics: { step: number; name: string; value: number }[];
-  /** Final scores: split "eval", metric hIoU | sIoU | uIoU | mIoU | ... */
-  results: { split: string; metric: string; value: number }[];
-  classIou: { className: string; seen: boolean; iou: number | null }[];
-  artifacts: { kind: string; path: string; sha256: string }[];
-}
+/**
+ * Everything one run produced, as written by the training process. The type is the one the
+ * training core produces (`RunOneRecord`, `lib/c2s/run.ts`): declared once, there.
+ */
+export type RunRecord = RunOneRecord;
 
 /** Statuses a record may carry (a record is written when the run is over). */
 export const RecordStatus = ["finished", "failed", "interrupted"] as const;
