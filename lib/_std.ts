@@ -16,6 +16,21 @@ export { assert };
 // deno-lint-ignore no-explicit-any
 type ErrorClass<E extends Error> = new (...args: any[]) => E;
 
+/**
+ * Asserts that `actual` and `expected` are deeply equal (`@std/assert`'s signature; strict: same
+ * prototypes, `1` is not `"1"`, a `Float32Array` is not an array).
+ *
+ * @example
+ * ```ts
+ * import { assertEquals, assertThrows } from "./_std.ts";
+ * assertEquals({ sizes: [3, 7] }, { sizes: [3, 7] });
+ * assertThrows(() => assertEquals([1], ["1"]), Error, "Expected values to be strictly deep-equal");
+ * ```
+ */
+export function assertEquals<T>(actual: unknown, expected: T, msg?: string): asserts actual is T {
+  assert.deepStrictEqual(actual, expected, msg);
+}
+
 function checkError<E extends Error>(
   error: unknown,
   ErrorClass: ErrorClass<E>,
