@@ -32,6 +32,7 @@ export interface BatchNorm {
  * @example
  * ```ts
  * import * as tf from "@tensorflow/tfjs-core";
+ * import { assertEquals } from "../_std.ts";
  * import { initBackend } from "../tf/backend.ts";
  * import { batchNormTraining } from "./batch_norm.ts";
  * await initBackend("cpu");
@@ -39,7 +40,8 @@ export interface BatchNorm {
  *   gamma: tf.variable(tf.ones([1])), beta: tf.variable(tf.zeros([1])),
  *   mean: tf.variable(tf.zeros([1]), false), variance: tf.variable(tf.ones([1]), false),
  * };
- * batchNormTraining(tf.tensor4d([1, 3], [2, 1, 1, 1]), bn).print(); // ~[-1, 1]
+ * const y = batchNormTraining(tf.tensor4d([1, 3], [2, 1, 1, 1]), bn);
+ * assertEquals(Array.from(y.dataSync(), Math.round), [-1, 1]); // (x - 2) / ~1
  * ```
  */
 export function batchNormTraining(x: tf.Tensor4D, bn: BatchNorm): tf.Tensor4D {

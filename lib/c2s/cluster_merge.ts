@@ -53,8 +53,9 @@ export interface MergeResult {
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../_std.ts";
  * import { similarityMatrix } from "./cluster_merge.ts";
- * similarityMatrix(Float32Array.from([1, 0, 3, 4]), 2); // [1, 0.6, 0.6, 1]
+ * assertEquals(Array.from(similarityMatrix(Float32Array.from([1, 0, 3, 4]), 2)), [1, 0.6, 0.6, 1]);
  * ```
  */
 export function similarityMatrix(features: Float32Array, count: number): Float64Array {
@@ -84,9 +85,10 @@ export function similarityMatrix(features: Float32Array, count: number): Float64
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../_std.ts";
  * import { mergeClusters } from "./cluster_merge.ts";
  * const g = Float64Array.from([1, 0.95, 0.1, 0.95, 1, 0.2, 0.1, 0.2, 1]);
- * mergeClusters(g, 3, { lambda: 0.9 }).groups; // [[0, 1], [2]]
+ * assertEquals(mergeClusters(g, 3, { lambda: 0.9 }).groups, [[0, 1], [2]]);
  * ```
  */
 export function mergeClusters(

@@ -100,9 +100,11 @@ const product = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../_std.ts";
  * import { kernelMacs } from "./efficiency.ts";
  * // 3x3 conv, 1 -> 16 channels, 32 x 32 outputs: 32 * 32 * 16 * 9 * 1
- * kernelMacs({ name: "Conv2D", inputShapes: [[1, 64, 64, 1], [3, 3, 1, 16]], outputShapes: [[1, 32, 32, 16]] }); // 147456
+ * const conv = { inputShapes: [[1, 64, 64, 1], [3, 3, 1, 16]], outputShapes: [[1, 32, 32, 16]] };
+ * assertEquals(kernelMacs({ name: "Conv2D", ...conv }), 147456);
  * ```
  */
 export function kernelMacs(kernel: KernelShapes): number {

@@ -36,10 +36,11 @@ export const RESIDUAL_ALPHA = 0.1;
  * ```ts
  * import * as tf from "@tensorflow/tfjs-core";
  * import "@tensorflow/tfjs-backend-cpu";
+ * import { assertEquals } from "../_std.ts";
  * import { aggregate } from "./global_distillation.ts";
  * await tf.setBackend("cpu");
  * const f = tf.tensor3d([[[1, 0], [3, 2]]]);
- * aggregate(f, tf.tensor2d([[1, 0]]), "max").print(); // [[3, 2]]
+ * assertEquals(aggregate(f, tf.tensor2d([[1, 0]]), "max").arraySync(), [[3, 2]]);
  * ```
  */
 export function aggregate(f: tf.Tensor3D, cg: tf.Tensor2D, how: Aggregation): tf.Tensor2D {

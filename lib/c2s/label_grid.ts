@@ -33,9 +33,10 @@ function checkGrid(height: number, width: number, h: number, w: number): [number
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../_std.ts";
  * import { downsampleLabels } from "./label_grid.ts";
  * const y = Uint8Array.from([1, 1, 255, 2]);
- * console.assert(downsampleLabels(y, 2, 2, 1, 1)[0] === 1);
+ * assertEquals(Array.from(downsampleLabels(y, 2, 2, 1, 1)), [1]);
  * ```
  */
 export function downsampleLabels(

@@ -24,11 +24,12 @@ import { l2Normalize, MASKED_LOGIT, softmaxCrossEntropyRows, weightedMean } from
  * ```ts
  * import * as tf from "@tensorflow/tfjs-core";
  * import "@tensorflow/tfjs-backend-cpu";
+ * import { assertEquals } from "../_std.ts";
  * import { maskedAveragePool } from "./local_distillation.ts";
  * await tf.setBackend("cpu");
  * const f = tf.tensor3d([[[1], [3], [5]]]);
  * const m = tf.tensor3d([[[1, 0], [1, 0], [0, 1]]]);
- * maskedAveragePool(f, m).pooled.print(); // [[[2], [5]]]
+ * assertEquals(maskedAveragePool(f, m).pooled.arraySync(), [[[2], [5]]]);
  * ```
  */
 export function maskedAveragePool(

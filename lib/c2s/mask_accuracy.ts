@@ -26,8 +26,10 @@ import { pseudoMaskMessages } from "./pseudo_masks.ts";
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../_std.ts";
  * import { upsampleNearest } from "./mask_accuracy.ts";
- * upsampleNearest(Int16Array.from([1, 2]), [1, 2], [2, 4]); // [1, 1, 2, 2, 1, 1, 2, 2]
+ * const up = upsampleNearest(Int16Array.from([1, 2]), [1, 2], [2, 4]);
+ * assertEquals(Array.from(up), [1, 1, 2, 2, 1, 1, 2, 2]);
  * ```
  */
 export function upsampleNearest(
@@ -83,10 +85,11 @@ export interface MatchOptions {
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../_std.ts";
  * import { matchMasks } from "./mask_accuracy.ts";
  * const gt = Uint8Array.from([3, 3, 255, 255]);
  * const gen = Int16Array.from([0, 0, 0, -1]);
- * matchMasks(gen, gt, { unseenIds: [3] })[0]?.iou; // 2 / 3
+ * assertEquals(matchMasks(gen, gt, { unseenIds: [3] })[0]?.iou, 2 / 3);
  * ```
  */
 export function matchMasks(
@@ -152,9 +155,10 @@ export interface MaskAccuracySummary {
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../_std.ts";
  * import { summarizeMaskAccuracy } from "./mask_accuracy.ts";
  * const m = (seen: boolean, iou: number) => ({ classId: 0, seen, area: 1, iou, latent: 0 });
- * summarizeMaskAccuracy([m(false, 0.5), m(true, 1), m(true, 0)]).all; // 0.5
+ * assertEquals(summarizeMaskAccuracy([m(false, 0.5), m(true, 1), m(true, 0)]).all, 0.5);
  * ```
  */
 export function summarizeMaskAccuracy(matches: readonly MaskMatch[]): MaskAccuracySummary {

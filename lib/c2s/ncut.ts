@@ -118,11 +118,12 @@ export interface FiedlerVector {
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../_std.ts";
  * import { fiedlerVector } from "./ncut.ts";
  * // Two pairs joined by a weak edge: the vector's sign separates {0, 1} from {2, 3}.
  * const w = Float64Array.from([0, 1, 0.01, 0, 1, 0, 0, 0.01, 0.01, 0, 0, 1, 0, 0.01, 1, 0]);
  * const { vector } = fiedlerVector(w, 4);
- * Math.sign(vector[0]!) === Math.sign(vector[1]!); // true
+ * assertEquals(Array.from(vector, (v) => Math.sign(v * vector[0]!)), [1, 1, -1, -1]);
  * ```
  */
 export function fiedlerVector(weights: Float64Array, n: number, seed = 0): FiedlerVector {
@@ -217,9 +218,10 @@ export interface NcutSplit {
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../_std.ts";
  * import { bestNcutSplit } from "./ncut.ts";
  * const w = Float64Array.from([0, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 1, 0, 0, 1, 0]);
- * bestNcutSplit(w, 4, Float64Array.from([-1, -1, 1, 1]), 1)?.ncut; // 0
+ * assertEquals(bestNcutSplit(w, 4, Float64Array.from([-1, -1, 1, 1]), 1)?.ncut, 0);
  * ```
  */
 export function bestNcutSplit(
@@ -268,10 +270,12 @@ export function bestNcutSplit(
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../_std.ts";
  * import { ncutPartition } from "./ncut.ts";
  * const dense = new Float32Array(4 * 4 * 2).map((_, i) => ((i >> 1) % 4 < 2 ? i % 2 : 1 - (i % 2)));
  * const input = { dense, height: 4, width: 4, dim: 2, annotated: new Uint8Array(16) };
- * ncutPartition(input, { sigma: 0.1, threshold: 0.5, maxSegments: 4, minSize: 2, seed: 0 }).count; // 2
+ * const options = { sigma: 0.1, threshold: 0.5, maxSegments: 4, minSize: 2, seed: 0 };
+ * assertEquals(ncutPartition(input, options).count, 2);
  * ```
  */
 export function ncutPartition(input: PseudoMaskInput, options: NcutOptions): NcutResult {

@@ -48,10 +48,11 @@ export interface PixelLossTerms {
  * ```ts
  * import * as tf from "@tensorflow/tfjs-core";
  * import "@tensorflow/tfjs-backend-cpu";
+ * import { assertEquals } from "../_std.ts";
  * import { classLogits } from "./pixel_loss.ts";
  * await tf.setBackend("cpu");
  * const x = classLogits(tf.tensor3d([[[1, 0]]]), tf.tensor2d([[1, 0], [0, 1]]), 10);
- * x.print(); // [[[10, 0]]]
+ * assertEquals(x.arraySync(), [[[10, 0]]]);
  * ```
  */
 export function classLogits(

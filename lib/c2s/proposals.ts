@@ -54,8 +54,9 @@ export interface Components {
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../_std.ts";
  * import { connectedComponents } from "./proposals.ts";
- * connectedComponents(Uint8Array.from([1, 0, 1, 1, 0, 1]), 2, 3).count; // 2
+ * assertEquals(connectedComponents(Uint8Array.from([1, 0, 1, 1, 0, 1]), 2, 3).count, 2);
  * ```
  */
 export function connectedComponents(mask: Uint8Array, height: number, width: number): Components {
@@ -125,6 +126,7 @@ function meanDirection(x: Float64Array, rows: number[], d: number): Float64Array
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../_std.ts";
  * import { regionProposals } from "./proposals.ts";
  * // 4 x 4 grid, D = 2: background (1, 0) everywhere but a 2 x 2 object (0, 1) in the middle.
  * const dense = new Float32Array(32);
@@ -133,7 +135,7 @@ function meanDirection(x: Float64Array, rows: number[], d: number): Float64Array
  *   dense[p * 2 + (inner ? 1 : 0)] = 1;
  * }
  * const input = { dense, height: 4, width: 4, dim: 2, annotated: new Uint8Array(16) };
- * regionProposals(input, { minSize: 2, margin: 0.2 }).count; // 2: background and the object
+ * assertEquals(regionProposals(input, { minSize: 2, margin: 0.2 }).count, 2); // background, object
  * ```
  */
 export function regionProposals(input: PseudoMaskInput, options: ProposalOptions): ProposalResult {

@@ -85,12 +85,13 @@ function convSpecs(w: number, dim: number): ConvSpec[] {
  * @example
  * ```ts
  * import * as tf from "@tensorflow/tfjs-core";
+ * import { assertEquals } from "../_std.ts";
  * import { initBackend } from "../tf/backend.ts";
  * import { Student } from "./student.ts";
  * await initBackend("cpu");
  * const s = new Student({ width: 4, dim: 8 });
  * const f = s.forward(tf.zeros([1, 16, 16, 1]) as tf.Tensor4D, false);
- * console.assert(f.shape.join() === "1,4,4,8");
+ * assertEquals(f.shape, [1, 4, 4, 8]);
  * f.dispose(); s.dispose();
  * ```
  */

@@ -15,10 +15,11 @@
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../_std.ts";
  * import { TokenBank } from "./token_bank.ts";
  * const bank = new TokenBank(2, 1);
  * bank.push(Float32Array.from([1, 2, 3]));
- * console.assert(bank.tokens().join() === "2,3");
+ * assertEquals(Array.from(bank.tokens()), [2, 3]);
  * ```
  */
 export class TokenBank {

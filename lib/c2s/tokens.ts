@@ -89,10 +89,11 @@ export function presentSlots(pseudo: Uint8Array): number[] {
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../_std.ts";
  * import { maskImage } from "./tokens.ts";
  * const out = new Float32Array(2);
  * maskImage(Float32Array.from([0.5, 0.7]), Uint8Array.from([3, 1]), 3, out);
- * console.assert(out[0] === 0.5 && out[1] === 0);
+ * assertEquals(Array.from(out), [0.5, 0]);
  * ```
  */
 export function maskImage(

@@ -43,8 +43,9 @@ export interface WindowSeeds {
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../_std.ts";
  * import { windowPositions } from "./window_seeds.ts";
- * windowPositions(16, 7); // [0, 4, 8]
+ * assertEquals(windowPositions(16, 7), [0, 4, 8]);
  * ```
  */
 export function windowPositions(extent: number, k: number): number[] {
@@ -60,10 +61,11 @@ export function windowPositions(extent: number, k: number): number[] {
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../_std.ts";
  * import { windowSeeds } from "./window_seeds.ts";
  * const dense = new Float32Array(4 * 4 * 2).fill(0.5);
  * const seeds = windowSeeds({ dense, height: 4, width: 4, dim: 2, annotated: new Uint8Array(16) }, [2]);
- * seeds.count; // 9 (corners 0, 1, 2 on each axis)
+ * assertEquals(seeds.count, 9); // corners 0, 1, 2 on each axis
  * ```
  */
 export function windowSeeds(input: PseudoMaskInput, windowSizes: readonly number[]): WindowSeeds {
