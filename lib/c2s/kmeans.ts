@@ -124,10 +124,12 @@ export interface KMeansResult {
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../_std.ts";
  * import { kmeans } from "./kmeans.ts";
  * const dense = Float32Array.from([1, 0, 1, 0, 0, 1, 0, 1]); // 1 x 4 grid, D = 2
  * const input = { dense, height: 1, width: 4, dim: 2, annotated: new Uint8Array(4) };
- * kmeans(input, Float32Array.from([0.8, 0.6, 0.6, 0.8]), { iters: 5 }).assign; // [0, 0, 1, 1]
+ * const { assign } = kmeans(input, Float32Array.from([0.8, 0.6, 0.6, 0.8]), { iters: 5 });
+ * assertEquals(Array.from(assign), [0, 0, 1, 1]);
  * ```
  */
 export function kmeans(

@@ -106,10 +106,12 @@ export interface MaskAccuracyMeasurement {
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../_std.ts";
  * import { settingPlan } from "./measure_masks.ts";
  * const plan = settingPlan("unseen", [1, 7, 8]);
- * plan.annotated(0); // true: class 0 is seen
- * plan.scored({ seen: false }); // true: unseen masks are scored
+ * assertEquals(plan.annotated(0), true); // class 0 is seen
+ * assertEquals(plan.annotated(7), false); // class 7 is unseen
+ * assertEquals(plan.scored({ seen: false }), true); // unseen masks are scored
  * ```
  */
 export function settingPlan(setting: MaskSetting, unseenIds: readonly number[]): {
