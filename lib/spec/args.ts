@@ -14,7 +14,7 @@
  */
 import { parseArgs } from "../_std.ts";
 import { Backend } from "../c2s/config.ts";
-import { suggest } from "./_suggest.ts";
+import { suggest } from "../_suggest.ts";
 import * as msg from "./messages.ts";
 import { DEFAULT_PRESET, PresetName } from "./presets.ts";
 

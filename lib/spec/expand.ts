@@ -14,7 +14,7 @@
  * @module
  */
 import { Backend, type C2SConfig, DEFAULT_CONFIG } from "../c2s/config.ts";
-import { suggest } from "./_suggest.ts";
+import { suggest } from "../_suggest.ts";
 import type { Ablation, AblationKind, AblationSpec } from "./define.ts";
 import { type HashContext, runHash, UNRESOLVED_CONTEXT } from "./hash.ts";
 import { applyOverrides, mergeOverrides, type Overrides } from "./keys.ts";

@@ -11,7 +11,7 @@
  *
  * @module
  */
-import { suggest } from "./_suggest.ts";
+import { suggest } from "../_suggest.ts";
 import type { ConfigValue } from "./keys.ts";
 import * as msg from "./messages.ts";
 

@@ -13,7 +13,7 @@
  *
  * @module
  */
-import { suggest } from "./_suggest.ts";
+import { suggest } from "../_suggest.ts";
 import type { Ablation } from "./define.ts";
 import * as msg from "./messages.ts";
 import { validateAblation } from "./validate_spec.ts";

@@ -27,7 +27,7 @@ import {
   DEFAULT_CONFIG,
 } from "../c2s/config.ts";
 import { FASHION_CLASSES } from "../data/types.ts";
-import { suggest } from "./_suggest.ts";
+import { suggest } from "../_suggest.ts";
 import {
   applyOverrides,
   CONFIG_KEYS,

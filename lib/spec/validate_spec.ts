@@ -7,7 +7,7 @@
  * @module
  */
 import { DEFAULT_CONFIG } from "../c2s/config.ts";
-import { suggest } from "./_suggest.ts";
+import { suggest } from "../_suggest.ts";
 import {
   type Ablation,
   AblationKind,

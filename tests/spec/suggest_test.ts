@@ -1,5 +1,5 @@
 import { assert } from "../../lib/_std.ts";
-import { editDistance, suggest } from "../../lib/spec/_suggest.ts";
+import { editDistance, suggest } from "../../lib/_suggest.ts";
 import { CONFIG_KEYS } from "../../lib/spec/keys.ts";
 
 Deno.test("editDistance() counts inserts, deletes and substitutions", () => {
