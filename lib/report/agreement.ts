@@ -93,11 +93,13 @@ export interface AgreementOptions {
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../_std.ts";
  * import { computeAgreement } from "./agreement.ts";
  * const row = (variant: string, paper: number, mean: number) =>
  *   ({ variant, metric: "hIoU", n: 5, mean, ci95Low: mean - 1, ci95High: mean + 1, paper });
- * const a = computeAgreement([row("0", 41.0, 20), row("6", 42.3, 30), row("14", 40.9, 25)]);
- * console.assert(a.tau === 1 && a.outcomes.reproduced === 3);
+ * // Measured 6 > 0 > 14, as in the paper, with every pair's 95% CIs apart.
+ * const a = computeAgreement([row("0", 41.0, 25), row("6", 42.3, 30), row("14", 40.9, 20)]);
+ * assertEquals([a.tau, a.outcomes.reproduced], [1, 3]);
  * ```
  */
 export function computeAgreement(
@@ -210,11 +212,12 @@ function argmax<T extends { variant: string }>(
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../_std.ts";
  * import { computeAgreement, describeGroup } from "./agreement.ts";
  * const row = (variant: string, paper: number, mean: number) =>
  *   ({ variant, metric: "hIoU", n: 3, mean, ci95Low: mean - 1, ci95High: mean + 1, paper });
  * const a = computeAgreement([row("0", 41, 20), row("6", 42.3, 30)]);
- * console.assert(describeGroup(a.groups[0]!) === "6 beats 0: reproduced (95% CIs apart) for 0");
+ * assertEquals(describeGroup(a.groups[0]!), "6 beats 0: reproduced (95% CIs apart) for 0");
  * ```
  */
 export function describeGroup(group: ClaimGroup): string {

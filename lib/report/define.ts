@@ -21,9 +21,10 @@ export interface ReportDefinition {
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../_std.ts";
  * import { defineReport } from "./define.ts";
  * const r = defineReport({ title: "Ablations", intro: "All tables.", captions: { IX: "Bank size." } });
- * console.assert(r.captions.IX === "Bank size.");
+ * assertEquals(r.captions.IX, "Bank size.");
  * ```
  */
 export function defineReport(definition: ReportDefinition): ReportDefinition {

@@ -26,8 +26,9 @@ export class SafeHtml {
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../_std.ts";
  * import { escapeHtml } from "./html.ts";
- * console.assert(escapeHtml(`<a href="x">&'</a>`) === "&lt;a href=&quot;x&quot;&gt;&amp;&#39;&lt;/a&gt;");
+ * assertEquals(escapeHtml(`<a href="x">&'</a>`), "&lt;a href=&quot;x&quot;&gt;&amp;&#39;&lt;/a&gt;");
  * ```
  */
 export function escapeHtml(text: string): string {
@@ -62,9 +63,10 @@ function render(value: Interpolation): string {
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../_std.ts";
  * import { html } from "./html.ts";
  * const name = "<b>";
- * console.assert(html`<p title="${name}">${name}</p>`.value === '<p title="&lt;b&gt;">&lt;b&gt;</p>');
+ * assertEquals(html`<p title="${name}">${name}</p>`.value, '<p title="&lt;b&gt;">&lt;b&gt;</p>');
  * ```
  */
 export function html(strings: TemplateStringsArray, ...values: Interpolation[]): SafeHtml {
@@ -81,8 +83,9 @@ export function html(strings: TemplateStringsArray, ...values: Interpolation[]):
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../_std.ts";
  * import { scriptJson } from "./html.ts";
- * console.assert(scriptJson({ a: "</script>" }) === '{"a":"\\u003c/script\\u003e"}');
+ * assertEquals(scriptJson({ a: "</script>" }), '{"a":"\\u003c/script\\u003e"}');
  * ```
  */
 export function scriptJson(value: unknown): string {

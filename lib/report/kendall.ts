@@ -25,9 +25,10 @@ export interface KendallCounts {
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../_std.ts";
  * import { kendallTauB } from "./kendall.ts";
- * console.assert(kendallTauB([1, 2, 3], [10, 20, 30]).tau === 1);
- * console.assert(kendallTauB([1, 2, 3], [30, 20, 10]).tau === -1);
+ * assertEquals(kendallTauB([1, 2, 3], [10, 20, 30]).tau, 1);
+ * assertEquals(kendallTauB([1, 2, 3], [30, 20, 10]).tau, -1);
  * ```
  */
 export function kendallTauB(a: readonly number[], b: readonly number[]): KendallCounts {

@@ -152,13 +152,15 @@ export async function loadSampleFigures(
  *
  * @example
  * ```ts
+ * import { assert, assertEquals } from "../_std.ts";
  * import { samplePanels } from "./samples.ts";
  * const map = new Uint8Array([0, 1, 255, 2]);
  * const panels = await samplePanels({
  *   height: 2, width: 2, image: new Uint8Array([0, 64, 128, 255]),
  *   groundTruth: map, pseudoMask: null, prediction: map,
  * });
- * console.assert(panels.length === 3 && panels[0]!.dataUrl.startsWith("data:image/png;base64,"));
+ * assertEquals(panels.length, 3);
+ * assert(panels[0]!.dataUrl.startsWith("data:image/png;base64,"));
  * ```
  */
 export async function samplePanels(sample: SampleMaps): Promise<SamplePanel[]> {
@@ -204,10 +206,11 @@ function colorizePseudo(map: Uint8Array): Uint8Array {
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../_std.ts";
  * import { decodeSample } from "./samples.ts";
  * const s = decodeSample({ height: 1, width: 2, image: [0, 255], groundTruth: "AAE=",
  *   pseudoMask: null, prediction: [0, 1] });
- * console.assert(s.groundTruth[1] === 1);
+ * assertEquals(Array.from(s.groundTruth), [0, 1]); // "AAE=" is base64 of bytes 0, 1
  * ```
  */
 export function decodeSample(value: unknown): SampleMaps {

@@ -29,6 +29,7 @@ const PER_SEED_KEYS = new Set(["train.seed"]);
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../_std.ts";
  * import { summarizeSettings } from "./settings.ts";
  * const s = summarizeSettings([
  *   { variant: "0", runId: "a", key: "distill.global.bankSize", value: "0" },
@@ -36,8 +37,8 @@ const PER_SEED_KEYS = new Set(["train.seed"]);
  *   { variant: "0", runId: "a", key: "train.steps", value: "800" },
  *   { variant: "6", runId: "b", key: "train.steps", value: "800" },
  * ]);
- * console.assert(s.common["train.steps"] === "800");
- * console.assert(s.varying[0]!.byVariant["6"] === "6");
+ * assertEquals(s.common["train.steps"], "800");
+ * assertEquals(s.varying[0]!.byVariant["6"], "6");
  * ```
  */
 export function summarizeSettings(params: readonly ParamRow[]): RunSettings {

@@ -75,9 +75,10 @@ const CHAR_WIDTH = 7.2;
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../_std.ts";
  * import { tableCells } from "./vega_specs.ts";
  * const cells = tableCells({ title: "t", variants: ["a"], metrics: [], summary: [], agreements: [] });
- * console.assert(cells.filter((c) => c.role === "rowlabel").length === 1);
+ * assertEquals(cells.filter((c) => c.role === "rowlabel").length, 1);
  * ```
  */
 export function tableCells(input: TableSpecInput): GridCell[] {
@@ -372,11 +373,12 @@ export interface CurveSummary {
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../_std.ts";
  * import { summarizeCurves } from "./vega_specs.ts";
  * const p = (seed: number, value: number) =>
  *   ({ variant: "a", runId: String(seed), seed, step: 10, name: "loss", value });
  * const [s] = summarizeCurves([p(0, 1), p(1, 3)]);
- * console.assert(s!.mean === 2 && s!.min === 1 && s!.max === 3 && s!.n === 2);
+ * assertEquals([s!.mean, s!.min, s!.max, s!.n], [2, 1, 3, 2]);
  * ```
  */
 export function summarizeCurves(points: readonly CurvePoint[]): CurveSummary[] {

@@ -42,11 +42,12 @@ export interface Progress {
  *
  * @example
  * ```ts
+ * import { assert } from "../_std.ts";
  * import { createProgress } from "./progress.ts";
  * const lines: string[] = [];
  * const p = createProgress({ total: 4, tty: false, lineSeconds: 0, write: (t) => lines.push(t) });
  * p.update(2, "loss 1.0");
- * console.assert(lines[0]!.startsWith("step 2/4"));
+ * assert(lines[0]!.startsWith("step 2/4"));
  * ```
  */
 export function createProgress(options: ProgressOptions): Progress {

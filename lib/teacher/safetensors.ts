@@ -37,9 +37,10 @@ function halfToFloat(h: number): number {
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../_std.ts";
  * import { parseSafetensors, serializeSafetensors } from "./safetensors.ts";
  * const bytes = serializeSafetensors(new Map([["w", { shape: [2], data: new Float32Array([1, 2]) }]]));
- * console.assert(parseSafetensors(bytes, "x").tensors.get("w")!.data[1] === 2);
+ * assertEquals(Array.from(parseSafetensors(bytes, "x").tensors.get("w")!.data), [1, 2]);
  * ```
  */
 export function serializeSafetensors(

@@ -26,8 +26,9 @@ export function promptFor(className: string, template = PROMPT_TEMPLATE): string
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../_std.ts";
  * import { buildVocabulary } from "./tokenizer.ts";
- * console.assert(buildVocabulary(["Ankle boot"]).join() === "<pad>,a,photo,of,ankle,boot");
+ * assertEquals(buildVocabulary(["Ankle boot"]), ["<pad>", "a", "photo", "of", "ankle", "boot"]);
  * ```
  */
 export function buildVocabulary(
