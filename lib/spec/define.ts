@@ -6,9 +6,11 @@
  *
  * @example The token-bank ablation (Table IX)
  * ```ts
+ * import { assertEquals } from "../_std.ts";
  * import { defineAblation, defineExperiment } from "./define.ts";
+ * import { validateAblation } from "./validate_spec.ts";
  * const base = defineExperiment({ name: "fashion-scenes", title: "Fashion scenes", set: {} });
- * export default defineAblation({
+ * const tokenBank = defineAblation({
  *   name: "token-bank",
  *   table: "IX",
  *   title: "Size of the CLS token bank",
@@ -16,6 +18,9 @@
  *   vary: { "distill.global.bankSize": [0, 2, 6, 14] },
  *   metrics: ["hIoU", "sIoU", "uIoU"],
  * });
+ * // A spec file `export default`s it; the registry validates it on load, expanding `vary` to rows.
+ * const ablation = validateAblation(tokenBank, "ablations/token_bank.ts");
+ * assertEquals(ablation.variants.map((v) => v.label), ["0", "2", "6", "14"]);
  * ```
  *
  * @module

@@ -6,9 +6,10 @@
  * @example Token-bank at the quick preset: 4 variants x 3 seeds
  * ```ts
  * import tokenBank from "../../ablations/token_bank.ts";
+ * import { assertEquals } from "../_std.ts";
  * import { expandAblation } from "./expand.ts";
  * const runs = await expandAblation(tokenBank, { preset: "quick" });
- * console.log(runs.length); // 12
+ * assertEquals(runs.length, 12); // 4 bank sizes x 3 seeds
  * ```
  *
  * @module

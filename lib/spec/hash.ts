@@ -7,6 +7,7 @@
  *
  * @example
  * ```ts
+ * import { assert } from "../_std.ts";
  * import { DEFAULT_CONFIG } from "../c2s/config.ts";
  * import { runHash } from "./hash.ts";
  * const hash = await runHash({ config: DEFAULT_CONFIG, preset: "quick", kind: "training" }, {
@@ -14,7 +15,7 @@
  *   teacherHash: "ab12...",
  *   codeVersion: "c2s-core-1",
  * });
- * console.log(hash.length); // 64
+ * assert(/^[0-9a-f]{64}$/.test(hash)); // sha256, hex
  * ```
  *
  * @module

@@ -5,10 +5,11 @@
  *
  * @example Reading and writing a dotted key
  * ```ts
+ * import { assertEquals } from "../_std.ts";
  * import { DEFAULT_CONFIG } from "../c2s/config.ts";
  * import { applyOverrides, getAtKey } from "./keys.ts";
  * const config = applyOverrides(DEFAULT_CONFIG, { "distill.global.bankSize": 2 });
- * console.log(getAtKey(config, "distill.global.bankSize")); // 2
+ * assertEquals(getAtKey(config, "distill.global.bankSize"), 2);
  * ```
  *
  * @module

@@ -5,8 +5,9 @@
  *
  * @example Looking up a paper value
  * ```ts
+ * import { assertEquals } from "../_std.ts";
  * import { paperValue } from "./paper_tables.ts";
- * console.log(paperValue("IX", "6", "hIoU")); // 42.3
+ * assertEquals(paperValue("IX", "6", "hIoU"), 42.3);
  * ```
  *
  * @module

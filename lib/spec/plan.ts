@@ -7,10 +7,13 @@
  * @example
  * ```ts
  * import tokenBank from "../../ablations/token_bank.ts";
+ * import { assert, assertEquals } from "../_std.ts";
  * import { expandAblation } from "./expand.ts";
  * import { formatPlan } from "./plan.ts";
  * const runs = await expandAblation(tokenBank, { preset: "smoke" });
- * console.log(formatPlan(runs, new Set()));
+ * const plan = formatPlan(runs, [runs[0]!.hash]);
+ * assertEquals(plan.split("\n")[0], "token-bank: Table IX (training), preset smoke");
+ * assert(plan.endsWith("4 runs: 1 done, 3 pending"));
  * ```
  *
  * @module

@@ -5,8 +5,9 @@
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../_std.ts";
  * import { getPreset } from "./presets.ts";
- * console.log(getPreset("quick").seeds); // 3
+ * assertEquals(getPreset("quick").seeds, 3);
  * ```
  *
  * @module

@@ -5,10 +5,11 @@
  *
  * @example
  * ```ts
+ * import { assert, assertEquals } from "../_std.ts";
  * import { listAblations, loadAblation } from "./registry.ts";
- * console.log(await listAblations()); // ["aggregation", "calibration-tokens", ...]
+ * assert((await listAblations()).includes("token-bank")); // "aggregation", "calibration-tokens", ...
  * const tokenBank = await loadAblation("token-bank");
- * console.log(tokenBank.variants.map((v) => v.label)); // ["0", "2", "6", "14"]
+ * assertEquals(tokenBank.variants.map((v) => v.label), ["0", "2", "6", "14"]);
  * ```
  *
  * @module

@@ -7,14 +7,14 @@
  *
  * @example An unknown key
  * ```ts
+ * import { assertThrows } from "../_std.ts";
  * import { validateOverrides } from "./validate.ts";
- * try {
- *   validateOverrides({ "distill.globl.bankSize": 2 }, "ablations/token_bank.ts");
- * } catch (error) {
- *   // Cannot load spec "ablations/token_bank.ts": unknown key "distill.globl.bankSize"
- *   // (did you mean "distill.global.bankSize"?)
- *   console.log((error as TypeError).message);
- * }
+ * assertThrows(
+ *   () => validateOverrides({ "distill.globl.bankSize": 2 }, "ablations/token_bank.ts"),
+ *   TypeError,
+ *   'Cannot load spec "ablations/token_bank.ts": unknown key "distill.globl.bankSize" ' +
+ *     '(did you mean "distill.global.bankSize"?)',
+ * );
  * ```
  *
  * @module
