@@ -19,6 +19,13 @@ export type DistillLoss = typeof DistillLoss[number];
 export const PseudoMaskMethod = ["kmeans", "ncut", "proposals"] as const;
 export type PseudoMaskMethod = typeof PseudoMaskMethod[number];
 
+/**
+ * Where K-Means starts (Sec. III-B): from every Eq. 2 window seed (the paper), or from at most
+ * `maxClusters` seeds thinned farthest-first (an earlier reading, kept for comparison).
+ */
+export const SeedInit = ["all", "farthest-first"] as const;
+export type SeedInit = typeof SeedInit[number];
+
 /** Features that query the latent embedding generator (Table VIII). */
 export const LatentFeatures = ["prototypes", "cls", "both"] as const;
 export type LatentFeatures = typeof LatentFeatures[number];
@@ -58,6 +65,8 @@ export const DEFAULT_CONFIG = {
     method: "kmeans" as PseudoMaskMethod,
     /** Sliding-window sizes K of Eq. 2 (stride round(k/2)). */
     windowSizes: [3, 7] as number[],
+    /** K-Means starts from thinned window seeds; "all" is the paper's order (see kmeans.ts). */
+    seedInit: "farthest-first" as SeedInit,
     /** Cosine threshold lambda of Algorithm 1. */
     lambda: 0.9,
     /** K-Means iterations. */
@@ -66,7 +75,7 @@ export const DEFAULT_CONFIG = {
     maxLatent: 4,
     /** Keep clusters Algorithm 1 never merges as latent classes (reference: 44.7 % kept vs 41.8 % dropped). */
     keepUnmerged: true,
-    /** Most K-Means seeds (after de-duplication) and most Ncut segments per image. */
+    /** Most Ncut segments per image, and most K-Means seeds when `seedInit` is farthest-first. */
     maxClusters: 8,
   },
   distill: {
@@ -132,6 +141,7 @@ export type C2SConfig = typeof DEFAULT_CONFIG;
 export const CONFIG_ENUMS = {
   "student.arch": StudentArch,
   "pseudoMask.method": PseudoMaskMethod,
+  "pseudoMask.seedInit": SeedInit,
   "distill.global.aggregation": Aggregation,
   "distill.global.loss": DistillLoss,
   "latent.features": LatentFeatures,

@@ -85,6 +85,10 @@ export interface SettingMeasurement {
   /** Mean latent classes per scene, and mean regions before merging and capping. */
   readonly meanLatent: number;
   readonly meanClustersBeforeMerge: number;
+  /** Mean regions after Algorithm 1 (before the cap), merged groups per scene, scenes merged. */
+  readonly meanClustersAfterMerge: number;
+  readonly meanMerges: number;
+  readonly mergedShare: number;
   /** Mean best IoU (percent) per scored class, in class order; null for a class never present. */
   readonly classIou: readonly (number | null)[];
 }
@@ -206,6 +210,9 @@ class SettingTally {
       masks: summary.counts.all,
       meanLatent: cost.meanCount,
       meanClustersBeforeMerge: cost.meanClustersBeforeMerge,
+      meanClustersAfterMerge: cost.meanClustersAfterMerge,
+      meanMerges: cost.meanMerges,
+      mergedShare: cost.mergedShare,
       classIou: Array.from(
         this.classSum,
         (s, c) => (this.classCount[c]! > 0 ? (100 * s) / this.classCount[c]! : null),
@@ -341,8 +348,11 @@ export interface ResultRow {
 /**
  * The run-record rows of a measurement, split `"eval"`: `unseen`, `seen`, `all` (percent, the
  * metric names of Table XIII; a setting without masks has no row), `pseudo_mask_ms_per_image`
- * and `pseudo_mask_mflop_per_image` (the generator in the `unseen` setting), `latent_per_image`
- * and `clusters_per_image` (`unseen` setting), and `masks_<setting>` (masks scored).
+ * and `pseudo_mask_mflop_per_image` (the generator in the `unseen` setting); in the `unseen`
+ * setting, the one training runs in: `clusters_per_image` (K-Means clusters before merging),
+ * `merged_clusters_per_image` (after Algorithm 1, before the `maxLatent` cap), `merges_per_image`
+ * (groups Algorithm 1 formed), `scenes_merged` (percent of scenes with a merge) and
+ * `latent_per_image` (after the cap); and `masks_<setting>` (masks scored).
  */
 export function maskAccuracyRows(measurement: MaskAccuracyMeasurement): ResultRow[] {
   const rows: ResultRow[] = [];
@@ -353,8 +363,12 @@ export function maskAccuracyRows(measurement: MaskAccuracyMeasurement): ResultRo
   }
   row("pseudo_mask_ms_per_image", measurement.cost.msPerImage);
   row("pseudo_mask_mflop_per_image", measurement.cost.mflopPerImage);
-  row("latent_per_image", measurement.settings.unseen.meanLatent);
-  row("clusters_per_image", measurement.settings.unseen.meanClustersBeforeMerge);
+  const unseen = measurement.settings.unseen;
+  row("clusters_per_image", unseen.meanClustersBeforeMerge);
+  row("merged_clusters_per_image", unseen.meanClustersAfterMerge);
+  row("merges_per_image", unseen.meanMerges);
+  row("scenes_merged", 100 * unseen.mergedShare);
+  row("latent_per_image", unseen.meanLatent);
   for (const setting of MASK_SETTINGS) row(`masks_${setting}`, measurement.settings[setting].masks);
   return rows;
 }

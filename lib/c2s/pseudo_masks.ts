@@ -2,9 +2,12 @@
  * Pseudo-mask generation, paper Sec. III-B (M in Eq. 1): latent classes Ỹ_u mined from the
  * teacher's dense features C_d in the unannotated area of an image.
  *
- * `kmeans` (the paper's method): Eq. 2 window seeds (`window_seeds.ts`), thinned to at most
- * `maxClusters` distinct seeds and clustered by cosine K-Means (`kmeans.ts`), then merged by
- * Algorithm 1 (`cluster_merge.ts`, whose header states how its printed inconsistencies are read).
+ * `kmeans` (the paper's method), in the paper's order: cosine K-Means (`kmeans.ts`) initialised
+ * from every Eq. 2 window seed of the unannotated area (`window_seeds.ts`), Algorithm 1 merging
+ * the resulting clusters by their updated seed features S_d (`cluster_merge.ts`, whose header
+ * states how its printed inconsistencies are read), and only then the `maxLatent` cap below.
+ * `seedInit = "farthest-first"` is an earlier reading that thinned the seeds before K-Means (see
+ * `kmeans.ts` for why it is not the default).
  * `ncut` and `proposals` are the Table XII comparison methods, analogues of Panoptic Cut and of a
  * class-agnostic mask proposer (`ncut.ts`, `proposals.ts`).
  *
@@ -13,14 +16,15 @@
  * positions of dropped classes and annotated positions get -1.
  *
  * Options beyond `C2SConfig["pseudoMask"]` are read when present (see {@linkcode PseudoMaskExtras}):
- * `keepUnmerged` (default true) and `maxClusters` (default 8).
+ * `keepUnmerged` (default true), `maxClusters` (default 8) and `seedInit` (default
+ * `"farthest-first"`).
  *
  * @module
  */
 import type { C2SConfig } from "./config.ts";
-import { PseudoMaskMethod } from "./config.ts";
+import { PseudoMaskMethod, SeedInit } from "./config.ts";
 import { windowSeeds } from "./window_seeds.ts";
-import { kmeans, selectSeeds } from "./kmeans.ts";
+import { allSeeds, kmeans, selectSeeds } from "./kmeans.ts";
 import { mergeClusters, similarityMatrix } from "./cluster_merge.ts";
 import { ncutPartition } from "./ncut.ts";
 import { regionProposals } from "./proposals.ts";
@@ -44,6 +48,10 @@ export interface PseudoMaskResult {
   count: number;
   /** Regions before merging and capping (K-Means clusters, Ncut segments or proposals). */
   clustersBeforeMerge: number;
+  /** Regions after Algorithm 1, before the `maxLatent` cap (the other methods do not merge). */
+  clustersAfterMerge: number;
+  /** Groups Algorithm 1 formed by merging two or more clusters (0 for the other methods). */
+  merges: number;
   /** Approximate floating-point operations of this call (Table XII's cost column). */
   flops?: number;
   /** Wall-clock milliseconds of this call. */
@@ -58,10 +66,15 @@ export interface PseudoMaskExtras {
    */
   keepUnmerged: boolean;
   /**
-   * Most K-Means seeds (after de-duplication) and most Ncut segments per image.
+   * Most Ncut segments per image, and most K-Means seeds when `seedInit` is `"farthest-first"`.
    * @default {8}
    */
   maxClusters: number;
+  /**
+   * K-Means starts from every window seed (`"all"`, the paper) or from thinned ones.
+   * @default {"farthest-first"}
+   */
+  seedInit: SeedInit;
 }
 
 /** The options {@linkcode generatePseudoMasks} reads: the config block, extras optional. */
@@ -71,6 +84,7 @@ export type PseudoMaskOptions = C2SConfig["pseudoMask"] & Partial<PseudoMaskExtr
 export const PSEUDO_MASK_EXTRAS: Readonly<PseudoMaskExtras> = {
   keepUnmerged: true,
   maxClusters: 8,
+  seedInit: "farthest-first",
 };
 
 /** Fixed settings of the comparison methods (chosen a priori, see `ncut.ts` and `proposals.ts`). */
@@ -101,6 +115,8 @@ export const pseudoMaskMessages = {
     `Option "${key}" must be a non-negative integer, got "${value}"`,
   badLambda: (value: unknown) => `Option "lambda" must be a finite number, got "${value}"`,
   badFlag: (key: string, value: unknown) => `Option "${key}" must be a boolean, got "${value}"`,
+  badSeedInit: (value: unknown) =>
+    `Option "seedInit" must be one of ${SeedInit.join(", ")}, got "${value}"`,
   labelLength: (what: string, got: number, expected: number) =>
     `${what} holds ${got} values, expected ${expected}`,
   badUpsample: (h: number, w: number, toH: number, toW: number) =>
@@ -151,7 +167,11 @@ function validate(input: PseudoMaskInput, options: PseudoMaskOptions): PseudoMas
   if (!isCount(maxClusters) || maxClusters < 1) {
     throw new RangeError(pseudoMaskMessages.badCount("maxClusters", maxClusters));
   }
-  return { keepUnmerged, maxClusters };
+  const seedInit = extra.seedInit ?? PSEUDO_MASK_EXTRAS.seedInit;
+  if (!(SeedInit as readonly unknown[]).includes(seedInit)) {
+    throw new TypeError(pseudoMaskMessages.badSeedInit(seedInit));
+  }
+  return { keepUnmerged, maxClusters, seedInit: seedInit as SeedInit };
 }
 
 /**
@@ -178,14 +198,25 @@ function capLargest(regionOf: Int32Array, count: number, maxLatent: number): {
   return { latent, count: order.length };
 }
 
-/** The paper's method: Eq. 2 seeds, K-Means, Algorithm 1. */
+/** What a method leaves for the cap: a region per position and how it got there. */
+interface Regions {
+  regionOf: Int32Array;
+  count: number;
+  before: number;
+  merges: number;
+  flops: number;
+}
+
+/** The paper's method: K-Means from the Eq. 2 seeds, then Algorithm 1 (see the module doc). */
 function kmeansMasks(
   input: PseudoMaskInput,
   options: C2SConfig["pseudoMask"],
   extras: PseudoMaskExtras,
-): { regionOf: Int32Array; count: number; before: number; flops: number } {
+): Regions {
   const seeds = windowSeeds(input, options.windowSizes);
-  const selected = selectSeeds(seeds, { maxClusters: extras.maxClusters, dedup: options.lambda });
+  const selected = extras.seedInit === "all"
+    ? allSeeds(seeds)
+    : selectSeeds(seeds, { maxClusters: extras.maxClusters, dedup: options.lambda });
   let init = selected.centers;
   let flops = seeds.flops + selected.flops;
   if (selected.count === 0) {
@@ -207,7 +238,13 @@ function kmeansMasks(
   });
   flops += clusters.flops + 2 * clusters.count * clusters.count * input.dim;
   const regionOf = clusters.assign.map((c) => (c >= 0 ? merged.groupOf[c]! : -1));
-  return { regionOf, count: merged.groups.length, before: clusters.count, flops };
+  return {
+    regionOf,
+    count: merged.groups.length,
+    before: clusters.count,
+    merges: merged.merged,
+    flops,
+  };
 }
 
 /**
@@ -217,13 +254,14 @@ function kmeansMasks(
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../_std.ts";
  * import { generatePseudoMasks } from "./pseudo_masks.ts";
  * import { DEFAULT_CONFIG } from "./config.ts";
  * // 16 x 16 grid, D = 2: left half one direction, right half another.
  * const dense = new Float32Array(16 * 16 * 2);
  * for (let p = 0; p < 256; p++) dense[p * 2 + (p % 16 < 8 ? 0 : 1)] = 1;
  * const input = { dense, height: 16, width: 16, dim: 2, annotated: new Uint8Array(256) };
- * generatePseudoMasks(input, DEFAULT_CONFIG.pseudoMask, 0).count; // 2
+ * assertEquals(generatePseudoMasks(input, DEFAULT_CONFIG.pseudoMask, 0).count, 2);
  * ```
  */
 export function generatePseudoMasks(
@@ -236,9 +274,10 @@ export function generatePseudoMasks(
   let regionOf: Int32Array;
   let count: number;
   let before: number;
+  let merges = 0;
   let flops: number;
   if (options.method === "kmeans") {
-    ({ regionOf, count, before, flops } = kmeansMasks(input, options, extras));
+    ({ regionOf, count, before, merges, flops } = kmeansMasks(input, options, extras));
   } else if (options.method === "ncut") {
     const r = ncutPartition(input, {
       sigma: 1 - options.lambda,
@@ -263,6 +302,8 @@ export function generatePseudoMasks(
     latent: capped.latent,
     count: capped.count,
     clustersBeforeMerge: before,
+    clustersAfterMerge: count,
+    merges,
     flops,
     elapsedMs: performance.now() - t0,
   };
@@ -276,6 +317,11 @@ export interface PseudoMaskCost {
   /** Mean latent classes and mean regions before merging/capping. */
   readonly meanCount: number;
   readonly meanClustersBeforeMerge: number;
+  /** Mean regions after merging (before the cap) and mean merged groups. */
+  readonly meanClustersAfterMerge: number;
+  readonly meanMerges: number;
+  /** Share of images (0..1) where Algorithm 1 merged at least once. */
+  readonly mergedShare: number;
 }
 
 /**
@@ -283,19 +329,32 @@ export interface PseudoMaskCost {
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../_std.ts";
  * import { pseudoMaskCost } from "./pseudo_masks.ts";
- * const r = { latent: new Int16Array(0), count: 2, clustersBeforeMerge: 3, flops: 10, elapsedMs: 1 };
- * pseudoMaskCost([r, { ...r, flops: 30 }]).meanFlops; // 20
+ * const r = {
+ *   latent: new Int16Array(0),
+ *   count: 2,
+ *   clustersBeforeMerge: 5,
+ *   clustersAfterMerge: 3,
+ *   merges: 1,
+ *   flops: 10,
+ *   elapsedMs: 1,
+ * };
+ * const cost = pseudoMaskCost([r, { ...r, merges: 0, flops: 30 }]);
+ * assertEquals([cost.meanFlops, cost.meanMerges, cost.mergedShare], [20, 0.5, 0.5]);
  * ```
  */
 export function pseudoMaskCost(results: readonly PseudoMaskResult[]): PseudoMaskCost {
   const n = results.length;
-  let ms = 0, fl = 0, cnt = 0, before = 0;
+  let ms = 0, fl = 0, cnt = 0, before = 0, after = 0, merges = 0, merged = 0;
   for (const r of results) {
     ms += r.elapsedMs ?? 0;
     fl += r.flops ?? 0;
     cnt += r.count;
     before += r.clustersBeforeMerge;
+    after += r.clustersAfterMerge;
+    merges += r.merges;
+    if (r.merges > 0) merged++;
   }
   const mean = (v: number) => (n > 0 ? v / n : 0);
   return {
@@ -304,5 +363,8 @@ export function pseudoMaskCost(results: readonly PseudoMaskResult[]): PseudoMask
     meanFlops: mean(fl),
     meanCount: mean(cnt),
     meanClustersBeforeMerge: mean(before),
+    meanClustersAfterMerge: mean(after),
+    meanMerges: mean(merges),
+    mergedShare: mean(merged),
   };
 }

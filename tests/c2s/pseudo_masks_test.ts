@@ -1,4 +1,4 @@
-import { assert } from "../../lib/_std.ts";
+import { assert, assertThrows } from "../../lib/_std.ts";
 import { DEFAULT_CONFIG } from "../../lib/c2s/config.ts";
 import {
   generatePseudoMasks,
@@ -141,16 +141,48 @@ Deno.test("generatePseudoMasks() is deterministic for a seed and reports its cos
     latent: new Int16Array(0),
     count: 2,
     clustersBeforeMerge: 4,
+    clustersAfterMerge: 3,
+    merges: 1,
     flops: 10,
     elapsedMs: 1,
   };
-  assert.deepEqual(pseudoMaskCost([r, { ...r, flops: 30, elapsedMs: 3, count: 4 }]), {
+  const other = { ...r, flops: 30, elapsedMs: 3, count: 4, clustersAfterMerge: 4, merges: 0 };
+  assert.deepEqual(pseudoMaskCost([r, other]), {
     images: 2,
     meanMs: 2,
     meanFlops: 20,
     meanCount: 3,
     meanClustersBeforeMerge: 4,
+    meanClustersAfterMerge: 3.5,
+    meanMerges: 0.5,
+    mergedShare: 0.5,
   });
+});
+
+Deno.test("generatePseudoMasks() with seedInit all starts K-Means from every window seed, then merges", () => {
+  // Two regions of 8 columns: the 3 x 3 windows give 49 seeds, K-Means keeps many fragments of
+  // each region, and Algorithm 1 merges the fragments back into one group per region.
+  const regions = paintRegions(16, 16, [{ id: 0, y: 0, x: 0, h: 16, w: 8 }, {
+    id: 1,
+    y: 0,
+    x: 8,
+    h: 16,
+    w: 8,
+  }]);
+  const input = synthesizeFeatures(regions, SIZE, { noise: 0.2, seed: 14 });
+  const options = { ...OPTIONS, seedInit: "all" as const, windowSizes: [3], maxLatent: 64 };
+  const all = generatePseudoMasks(input, options, 0);
+  assert.ok(all.clustersBeforeMerge > 8, `${all.clustersBeforeMerge} clusters`);
+  assert.ok(all.merges >= 2, `${all.merges} merges`);
+  assert.ok(all.clustersAfterMerge < all.clustersBeforeMerge);
+  assert.equal(all.count, all.clustersAfterMerge);
+  const thinned = generatePseudoMasks(input, { ...options, seedInit: "farthest-first" }, 0);
+  assert.ok(thinned.clustersBeforeMerge <= OPTIONS.maxClusters);
+  assertThrows(
+    () => generatePseudoMasks(input, { ...OPTIONS, seedInit: "some" } as never, 0),
+    TypeError,
+    'Option "seedInit" must be one of all, farthest-first, got "some"',
+  );
 });
 
 Deno.test("generatePseudoMasks() rejects malformed input and options, naming the value", () => {
