@@ -5,9 +5,10 @@
  *
  * @example
  * ```ts
+ * import { assertEquals } from "./lib/_std.ts";
  * import { spec } from "./mod.ts";
  * const ablation = await spec.loadAblation("token-bank");
- * console.log(ablation.table); // "IX"
+ * assertEquals(ablation.table, "IX");
  * ```
  *
  * @module
