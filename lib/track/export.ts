@@ -44,7 +44,7 @@ export async function exportParquet(store: RunStore, dir: string): Promise<Expor
     "SELECT table_name FROM duckdb_tables() " +
       "WHERE database_name = current_database() AND schema_name = 'main' ORDER BY table_name",
   );
-  const names = [...tables.rows.map((row) => String(row[0])), ...VIEWS.map((v) => v.name)];
+  const names = [...tables.rows.map((row) => String(row[0])), ...Object.keys(VIEWS)];
   const out: ExportedFile[] = [];
   for (const name of names) {
     const path = join(dir, `${name}.parquet`);

@@ -1,7 +1,8 @@
 /**
- * The run store's DuckDB schema, declared once as data: {@linkcode TABLES} and {@linkcode VIEWS}
- * produce both the DDL ({@linkcode schemaStatements}) and the reader's documentation
- * ({@linkcode SCHEMA_DOC}, copied into the README). Any DuckDB client can open the file.
+ * The run store's DuckDB schema, declared once as data: {@linkcode TABLES} gives the DDL
+ * ({@linkcode schemaStatements}), the reader's documentation ({@linkcode SCHEMA_DOC}, copied
+ * into the README), the column lists the store writes ({@linkcode columnNames}) and the row type
+ * of each table ({@linkcode Row}). Any DuckDB client can open the file.
  *
  * Runs are keyed by their config hash; one resolved config can serve several ablation tables
  * (the full method is a row of most), so table membership lives in `run_variants`.
@@ -24,20 +25,37 @@ export function isRunStatus(value: unknown): value is RunStatus {
   return typeof value === "string" && (RunStatus as readonly string[]).includes(value);
 }
 
-/** One column: its name, DuckDB type, SQL constraint suffix and meaning. */
+/** The JavaScript value a column of each SQL type takes when the store writes it. */
+export interface SqlValue {
+  VARCHAR: string;
+  INTEGER: number;
+  DOUBLE: number;
+  BOOLEAN: boolean;
+  TIMESTAMP: Date;
+  /** Any JSON-serialisable value, stored as its JSON text. */
+  JSON: unknown;
+}
+
+/** A column type of the store. */
+export type SqlType = keyof SqlValue;
+
+/** One column: its SQL type, whether it may be NULL, an optional CHECK and its meaning. */
 export interface ColumnDef {
-  readonly name: string;
-  readonly type: string;
-  readonly constraint?: string;
+  readonly type: SqlType;
+  /** `NOT NULL`. @default false */
+  readonly notNull?: boolean;
+  /** A `CHECK (...)` constraint. */
+  readonly check?: string;
   readonly doc: string;
 }
 
-/** One table of the store. */
+/** One table of the store; its columns in creation order. */
 export interface TableDef {
-  readonly name: string;
   readonly doc: string;
-  readonly columns: readonly ColumnDef[];
   readonly primaryKey?: readonly string[];
+  readonly columns: { readonly [name: string]: ColumnDef };
+  /** The table holds part of a run (its rows are keyed by `run_id`). @default false */
+  readonly partOfRun?: boolean;
 }
 
 /** Largest degrees of freedom held in `t_crit`; beyond it the view uses the normal quantile. */
@@ -45,161 +63,195 @@ export const T_CRIT_MAX_DF = 1000;
 
 const STATUS_CHECK = `CHECK (status IN (${RunStatus.map((s) => `'${s}'`).join(", ")}))`;
 
+/** `run_id`, the first column of every table that holds part of a run. */
+const RUN_ID = { type: "VARCHAR", notNull: true, doc: "References runs.id." } as const;
+/** Columns several tables share. */
+const ABLATION = { type: "VARCHAR", notNull: true, doc: "Ablation name." } as const;
+const VARIANT = { type: "VARCHAR", notNull: true, doc: "Variant label." } as const;
+const METRIC = { type: "VARCHAR", notNull: true, doc: "Metric name." } as const;
+
+/**
+ * A table that holds part of a run: `run_id` first, then `columns`. Its primary key is `run_id`
+ * and the `key` columns, or none when `key` is empty. Storing a run replaces all its rows in
+ * every such table.
+ */
+function runPart<const C extends TableDef["columns"]>(
+  doc: string,
+  key: readonly (keyof C & string)[],
+  columns: C,
+) {
+  return {
+    doc,
+    partOfRun: true,
+    ...(key.length > 0 ? { primaryKey: ["run_id", ...key] } : {}),
+    columns: { run_id: RUN_ID, ...columns },
+  } as const;
+}
+
 /** The tables, in creation (and export) order. */
-export const TABLES: readonly TableDef[] = [
-  {
-    name: "schema_version",
+export const TABLES = {
+  schema_version: {
     doc: "Layout version of this file; one row per version applied.",
-    columns: [
-      { name: "version", type: "INTEGER", constraint: "NOT NULL", doc: "Schema version number." },
-      { name: "applied_at", type: "TIMESTAMP", constraint: "NOT NULL", doc: "When (UTC)." },
-    ],
+    columns: {
+      version: { type: "INTEGER", notNull: true, doc: "Schema version number." },
+      applied_at: { type: "TIMESTAMP", notNull: true, doc: "When (UTC)." },
+    },
   },
-  {
-    name: "runs",
+  runs: {
     doc: "One row per resolved config (config hash). `ablation`/`variant`/`seed` are those of " +
       "the plan that first produced it; `run_variants` lists every table row it serves.",
     primaryKey: ["id"],
-    columns: [
-      { name: "id", type: "VARCHAR", constraint: "NOT NULL", doc: "Run id = config hash." },
-      { name: "hash", type: "VARCHAR", constraint: "NOT NULL", doc: "Content hash of config." },
-      { name: "ablation", type: "VARCHAR", constraint: "NOT NULL", doc: "Ablation name." },
-      { name: "variant", type: "VARCHAR", constraint: "NOT NULL", doc: "Variant label." },
-      { name: "seed", type: "INTEGER", constraint: "NOT NULL", doc: "Training seed." },
-      { name: "preset", type: "VARCHAR", constraint: "NOT NULL", doc: "smoke, quick or paper." },
-      { name: "config", type: "JSON", doc: "Full resolved C2S config." },
-      { name: "overrides", type: "JSON", doc: "Dotted keys the spec set on the base." },
-      {
-        name: "status",
+    columns: {
+      id: { type: "VARCHAR", notNull: true, doc: "Run id = config hash." },
+      hash: { type: "VARCHAR", notNull: true, doc: "Content hash of config." },
+      ablation: ABLATION,
+      variant: VARIANT,
+      seed: { type: "INTEGER", notNull: true, doc: "Training seed." },
+      preset: { type: "VARCHAR", notNull: true, doc: "smoke, quick or paper." },
+      config: { type: "JSON", doc: "Full resolved C2S config." },
+      overrides: { type: "JSON", doc: "Dotted keys the spec set on the base." },
+      status: {
         type: "VARCHAR",
-        constraint: `NOT NULL ${STATUS_CHECK}`,
+        notNull: true,
+        check: STATUS_CHECK,
         doc: "running, finished, failed or interrupted.",
       },
-      { name: "started_at", type: "TIMESTAMP", doc: "Start time (UTC)." },
-      { name: "ended_at", type: "TIMESTAMP", doc: "End time (UTC); NULL while running." },
-      { name: "git_commit", type: "VARCHAR", doc: "Commit of the code; NULL outside git." },
-      { name: "git_dirty", type: "BOOLEAN", doc: "Uncommitted changes present; NULL unknown." },
-      { name: "versions", type: "JSON", doc: "Versions of deno, tfjs, duckdb, ..." },
-      { name: "backend", type: "VARCHAR", doc: "tfjs backend that trained it." },
-      { name: "host", type: "VARCHAR", doc: "Host name of the training process." },
-      { name: "pid", type: "INTEGER", doc: "Process id while running (for reaping)." },
-      { name: "error", type: "VARCHAR", doc: "Error message and stack when not finished." },
-      { name: "failed_step", type: "INTEGER", doc: "Training step of the failure." },
-    ],
+      started_at: { type: "TIMESTAMP", doc: "Start time (UTC)." },
+      ended_at: { type: "TIMESTAMP", doc: "End time (UTC); NULL while running." },
+      git_commit: { type: "VARCHAR", doc: "Commit of the code; NULL outside git." },
+      git_dirty: { type: "BOOLEAN", doc: "Uncommitted changes present; NULL unknown." },
+      versions: { type: "JSON", doc: "Versions of deno, tfjs, duckdb, ..." },
+      backend: { type: "VARCHAR", doc: "tfjs backend that trained it." },
+      host: { type: "VARCHAR", doc: "Host name of the training process." },
+      pid: { type: "INTEGER", doc: "Process id while running (for reaping)." },
+      error: { type: "VARCHAR", doc: "Error message and stack when not finished." },
+      failed_step: { type: "INTEGER", doc: "Training step of the failure." },
+    },
   },
-  {
-    name: "run_variants",
+  run_variants: {
     doc: "Which ablation table rows a run serves (one run can serve several).",
     primaryKey: ["ablation", "variant", "run_id"],
-    columns: [
-      { name: "ablation", type: "VARCHAR", constraint: "NOT NULL", doc: "Ablation name." },
-      { name: "variant", type: "VARCHAR", constraint: "NOT NULL", doc: "Variant label." },
-      { name: "run_id", type: "VARCHAR", constraint: "NOT NULL", doc: "References runs.id." },
-      { name: "seed", type: "INTEGER", constraint: "NOT NULL", doc: "Seed of the run." },
-    ],
+    columns: {
+      ablation: ABLATION,
+      variant: VARIANT,
+      run_id: RUN_ID,
+      seed: { type: "INTEGER", notNull: true, doc: "Seed of the run." },
+    },
   },
-  {
-    name: "params",
-    doc: "The resolved config flattened to dotted keys (`distill.global.bankSize` = `6`). " +
+  params: runPart(
+    "The resolved config flattened to dotted keys (`distill.global.bankSize` = `6`). " +
       "Strings are stored as is, numbers and booleans as text, arrays as JSON text, null as NULL.",
-    primaryKey: ["run_id", "key"],
-    columns: [
-      { name: "run_id", type: "VARCHAR", constraint: "NOT NULL", doc: "References runs.id." },
-      { name: "key", type: "VARCHAR", constraint: "NOT NULL", doc: "Dotted config key." },
-      { name: "value", type: "VARCHAR", doc: "Value as text." },
-    ],
-  },
-  {
-    name: "metrics",
-    doc: "Training curves: one row per logged (step, name).",
-    columns: [
-      { name: "run_id", type: "VARCHAR", constraint: "NOT NULL", doc: "References runs.id." },
-      { name: "step", type: "INTEGER", constraint: "NOT NULL", doc: "Training step." },
-      { name: "name", type: "VARCHAR", constraint: "NOT NULL", doc: "Curve name (loss, ...)." },
-      { name: "value", type: "DOUBLE", doc: "Value (NaN when training diverged)." },
-    ],
-  },
-  {
-    name: "results",
-    doc: "Final scores: split `eval`, metric hIoU, sIoU, uIoU, mIoU, ...",
-    primaryKey: ["run_id", "split", "metric"],
-    columns: [
-      { name: "run_id", type: "VARCHAR", constraint: "NOT NULL", doc: "References runs.id." },
-      { name: "split", type: "VARCHAR", constraint: "NOT NULL", doc: "Data split scored." },
-      { name: "metric", type: "VARCHAR", constraint: "NOT NULL", doc: "Metric name." },
-      { name: "value", type: "DOUBLE", doc: "Score (IoUs in percent as the paper's)." },
-    ],
-  },
-  {
-    name: "class_iou",
-    doc: "Per-class IoU on the eval split.",
-    columns: [
-      { name: "run_id", type: "VARCHAR", constraint: "NOT NULL", doc: "References runs.id." },
-      { name: "class", type: "VARCHAR", constraint: "NOT NULL", doc: "Class name." },
-      { name: "seen", type: "BOOLEAN", constraint: "NOT NULL", doc: "Seen in training labels." },
-      { name: "iou", type: "DOUBLE", doc: "IoU; NULL when the class never occurs." },
-    ],
-  },
-  {
-    name: "artifacts",
-    doc: "Files a run wrote (checkpoints, sample images), with their SHA-256.",
-    columns: [
-      { name: "run_id", type: "VARCHAR", constraint: "NOT NULL", doc: "References runs.id." },
-      { name: "kind", type: "VARCHAR", constraint: "NOT NULL", doc: "checkpoint, sample, ..." },
-      { name: "path", type: "VARCHAR", constraint: "NOT NULL", doc: "Path as written." },
-      { name: "sha256", type: "VARCHAR", constraint: "NOT NULL", doc: "Hex SHA-256 of the file." },
-    ],
-  },
-  {
-    name: "paper_values",
+    ["key"],
+    {
+      key: { type: "VARCHAR", notNull: true, doc: "Dotted config key." },
+      value: { type: "VARCHAR", doc: "Value as text." },
+    },
+  ),
+  metrics: runPart("Training curves: one row per logged (step, name).", [], {
+    step: { type: "INTEGER", notNull: true, doc: "Training step." },
+    name: { type: "VARCHAR", notNull: true, doc: "Curve name (loss, ...)." },
+    value: { type: "DOUBLE", doc: "Value (NaN when training diverged)." },
+  }),
+  results: runPart("Final scores: split `eval`, metric hIoU, sIoU, uIoU, mIoU, ...", [
+    "split",
+    "metric",
+  ], {
+    split: { type: "VARCHAR", notNull: true, doc: "Data split scored." },
+    metric: METRIC,
+    value: { type: "DOUBLE", doc: "Score (IoUs in percent as the paper's)." },
+  }),
+  class_iou: runPart("Per-class IoU on the eval split.", [], {
+    class: { type: "VARCHAR", notNull: true, doc: "Class name." },
+    seen: { type: "BOOLEAN", notNull: true, doc: "Seen in training labels." },
+    iou: { type: "DOUBLE", doc: "IoU; NULL when the class never occurs." },
+  }),
+  artifacts: runPart("Files a run wrote (checkpoints, sample images), with their SHA-256.", [], {
+    kind: { type: "VARCHAR", notNull: true, doc: "checkpoint, sample, ..." },
+    path: { type: "VARCHAR", notNull: true, doc: "Path as written." },
+    sha256: { type: "VARCHAR", notNull: true, doc: "Hex SHA-256 of the file." },
+  }),
+  paper_values: {
     doc: "The paper's reported numbers, per ablation table row and metric.",
     primaryKey: ["ablation", "variant", "metric"],
-    columns: [
-      { name: "table_id", type: "VARCHAR", constraint: "NOT NULL", doc: "Paper table (IX)." },
-      { name: "ablation", type: "VARCHAR", constraint: "NOT NULL", doc: "Ablation name." },
-      { name: "variant", type: "VARCHAR", constraint: "NOT NULL", doc: "Variant label." },
-      { name: "metric", type: "VARCHAR", constraint: "NOT NULL", doc: "Metric name." },
-      { name: "value", type: "DOUBLE", constraint: "NOT NULL", doc: "Value the paper reports." },
-    ],
+    columns: {
+      table_id: { type: "VARCHAR", notNull: true, doc: "Paper table (IX)." },
+      ablation: ABLATION,
+      variant: VARIANT,
+      metric: METRIC,
+      value: { type: "DOUBLE", notNull: true, doc: "Value the paper reports." },
+    },
   },
-  {
-    name: "t_crit",
+  t_crit: {
     doc: `Two-sided 95 % Student t critical values t(0.975, df) for df = 1..${T_CRIT_MAX_DF}, ` +
       "computed when the file is created; used by `variant_summary`.",
     primaryKey: ["df"],
-    columns: [
-      { name: "df", type: "INTEGER", constraint: "NOT NULL", doc: "Degrees of freedom (n - 1)." },
-      { name: "t", type: "DOUBLE", constraint: "NOT NULL", doc: "Critical value." },
-    ],
+    columns: {
+      df: { type: "INTEGER", notNull: true, doc: "Degrees of freedom (n - 1)." },
+      t: { type: "DOUBLE", notNull: true, doc: "Critical value." },
+    },
   },
-];
+} as const satisfies { readonly [name: string]: TableDef };
 
-/** One view of the store. */
+/** A table of the store. */
+export type TableName = keyof typeof TABLES;
+
+type Columns<T extends TableName> = (typeof TABLES)[T]["columns"];
+
+type ValueOf<C extends ColumnDef> = C extends { readonly notNull: true } ? SqlValue[C["type"]]
+  : SqlValue[C["type"]] | null;
+
+/** A row of table `T` as the store writes it: one field per column, `null` where allowed. */
+export type Row<T extends TableName> = {
+  [K in keyof Columns<T>]: Columns<T>[K] extends ColumnDef ? ValueOf<Columns<T>[K]> : never;
+};
+
+/** The tables that hold part of a run, in creation order. */
+export type RunPartTable = {
+  [T in TableName]: (typeof TABLES)[T] extends { readonly partOfRun: true } ? T : never;
+}[TableName];
+
+/** The tables that hold part of a run (`run_id` first), in creation order. */
+export const RUN_PART_TABLES: readonly RunPartTable[] = (Object.keys(TABLES) as TableName[])
+  .filter((name): name is RunPartTable => "partOfRun" in TABLES[name]);
+
+/**
+ * The column names of `table`, in creation order.
+ *
+ * @example
+ * ```ts
+ * import { assert } from "../_std.ts";
+ * import { columnNames } from "./schema.ts";
+ * assert.deepEqual(columnNames("results"), ["run_id", "split", "metric", "value"]);
+ * ```
+ */
+export function columnNames<T extends TableName>(table: T): (keyof Columns<T> & string)[] {
+  return Object.keys(TABLES[table].columns) as (keyof Columns<T> & string)[];
+}
+
+/** One view of the store: what it shows, its columns (name: meaning) and its query. */
 export interface ViewDef {
-  readonly name: string;
   readonly doc: string;
-  readonly columns: readonly { readonly name: string; readonly doc: string }[];
+  readonly columns: { readonly [name: string]: string };
   readonly sql: string;
 }
 
 /** The views, in creation order. */
-export const VIEWS: readonly ViewDef[] = [
-  {
-    name: "variant_summary",
+export const VIEWS = {
+  variant_summary: {
     doc: "Mean and spread over seeds per ablation row and metric: finished runs only, split " +
       "`eval`, grouped through `run_variants`, joined with `paper_values`.",
-    columns: [
-      { name: "ablation", doc: "Ablation name." },
-      { name: "variant", doc: "Variant label." },
-      { name: "metric", doc: "Metric name." },
-      { name: "n", doc: "Number of finished runs (seeds) with a value." },
-      { name: "mean", doc: "Mean over runs." },
-      { name: "std", doc: "Sample standard deviation (n - 1); NULL when n = 1." },
-      { name: "ci95_low", doc: "mean - t(0.975, n - 1) * std / sqrt(n); NULL when n = 1." },
-      { name: "ci95_high", doc: "mean + t(0.975, n - 1) * std / sqrt(n); NULL when n = 1." },
-      { name: "paper", doc: "The paper's value; NULL when it reports none." },
-      { name: "delta", doc: "mean - paper." },
-    ],
+    columns: {
+      ablation: "Ablation name.",
+      variant: "Variant label.",
+      metric: "Metric name.",
+      n: "Number of finished runs (seeds) with a value.",
+      mean: "Mean over runs.",
+      std: "Sample standard deviation (n - 1); NULL when n = 1.",
+      ci95_low: "mean - t(0.975, n - 1) * std / sqrt(n); NULL when n = 1.",
+      ci95_high: "mean + t(0.975, n - 1) * std / sqrt(n); NULL when n = 1.",
+      paper: "The paper's value; NULL when it reports none.",
+      delta: "mean - paper.",
+    },
     sql: `
 WITH per_run AS (
   SELECT rv.ablation, rv.variant, r.metric, r.value
@@ -223,16 +275,15 @@ LEFT JOIN paper_values p
   ON p.ablation = agg.ablation AND p.variant = agg.variant AND p.metric = agg.metric
 ORDER BY agg.ablation, agg.variant, agg.metric`,
   },
-  {
-    name: "run_eval",
+  run_eval: {
     doc: "One row per run with its eval scores as columns (for quick looks and `deno task runs`).",
-    columns: [
-      { name: "id", doc: "Run id." },
-      { name: "ablation, variant, seed, preset, status", doc: "As in `runs`." },
-      { name: "started_at, ended_at", doc: "As in `runs`." },
-      { name: "seconds", doc: "Wall time (ended_at - started_at)." },
-      { name: "hIoU, sIoU, uIoU, mIoU", doc: "Eval results; NULL when absent." },
-    ],
+    columns: {
+      id: "Run id.",
+      "ablation, variant, seed, preset, status": "As in `runs`.",
+      "started_at, ended_at": "As in `runs`.",
+      seconds: "Wall time (ended_at - started_at).",
+      "hIoU, sIoU, uIoU, mIoU": "Eval results; NULL when absent.",
+    },
     sql: `
 SELECT runs.id, runs.ablation, runs.variant, runs.seed, runs.preset, runs.status,
        runs.started_at, runs.ended_at,
@@ -245,29 +296,38 @@ FROM runs
 LEFT JOIN results r ON r.run_id = runs.id AND r.split = 'eval'
 GROUP BY ALL`,
   },
-];
+} as const satisfies { readonly [name: string]: ViewDef };
+
+/** A view of the store. */
+export type ViewName = keyof typeof VIEWS;
 
 function quoteIdent(name: string): string {
   return `"${name.replaceAll('"', '""')}"`;
 }
 
-/** `CREATE TABLE IF NOT EXISTS` for one table. */
-export function createTableSql(table: TableDef): string {
-  const cols = table.columns.map((c) =>
-    `  ${quoteIdent(c.name)} ${c.type}${c.constraint ? ` ${c.constraint}` : ""}`
-  );
-  if (table.primaryKey) cols.push(`  PRIMARY KEY (${table.primaryKey.map(quoteIdent).join(", ")})`);
-  return `CREATE TABLE IF NOT EXISTS ${quoteIdent(table.name)} (\n${cols.join(",\n")}\n)`;
+function columnSql(name: string, c: ColumnDef): string {
+  return [quoteIdent(name), c.type, c.notNull ? "NOT NULL" : "", c.check ?? ""].filter((s) => s)
+    .join(" ");
 }
 
-/** `CREATE OR REPLACE VIEW` for one view. */
-export function createViewSql(view: ViewDef): string {
-  return `CREATE OR REPLACE VIEW ${quoteIdent(view.name)} AS${view.sql}`;
+function createTableSql(name: string, table: TableDef): string {
+  const cols = Object.entries(table.columns).map(([column, c]) => `  ${columnSql(column, c)}`);
+  if (table.primaryKey) cols.push(`  PRIMARY KEY (${table.primaryKey.map(quoteIdent).join(", ")})`);
+  return `CREATE TABLE IF NOT EXISTS ${quoteIdent(name)} (\n${cols.join(",\n")}\n)`;
+}
+
+function createViewSql(name: string, view: ViewDef): string {
+  return `CREATE OR REPLACE VIEW ${quoteIdent(name)} AS${view.sql}`;
 }
 
 /** Every DDL statement of the schema, tables first, then views. Idempotent. */
 export function schemaStatements(): string[] {
-  return [...TABLES.map(createTableSql), ...VIEWS.map(createViewSql)];
+  const tables: [string, TableDef][] = Object.entries(TABLES);
+  const views: [string, ViewDef][] = Object.entries(VIEWS);
+  return [
+    ...tables.map(([name, table]) => createTableSql(name, table)),
+    ...views.map(([name, view]) => createViewSql(name, view)),
+  ];
 }
 
 /** The `t_crit` rows: `[df, t(0.975, df)]` for df = 1..{@linkcode T_CRIT_MAX_DF}. */
@@ -287,17 +347,23 @@ function schemaDoc(): string {
     `Schema version: ${SCHEMA_VERSION}.`,
     "",
   ];
-  for (const table of TABLES) {
-    out.push(`### \`${table.name}\``, "", table.doc, "");
+  const tables: [string, TableDef][] = Object.entries(TABLES);
+  for (const [name, table] of tables) {
+    out.push(`### \`${name}\``, "", table.doc, "");
     if (table.primaryKey) out.push(`Primary key: (${table.primaryKey.join(", ")}).`, "");
     out.push("| column | type | meaning |", "| --- | --- | --- |");
-    for (const c of table.columns) out.push(`| \`${c.name}\` | ${c.type} | ${c.doc} |`);
+    for (const [column, c] of Object.entries(table.columns)) {
+      out.push(`| \`${column}\` | ${c.type} | ${c.doc} |`);
+    }
     out.push("");
   }
-  for (const view of VIEWS) {
-    out.push(`### view \`${view.name}\``, "", view.doc, "");
+  const views: [string, ViewDef][] = Object.entries(VIEWS);
+  for (const [name, view] of views) {
+    out.push(`### view \`${name}\``, "", view.doc, "");
     out.push("| column | meaning |", "| --- | --- |");
-    for (const c of view.columns) out.push(`| \`${c.name}\` | ${c.doc} |`);
+    for (const [column, doc] of Object.entries(view.columns)) {
+      out.push(`| \`${column}\` | ${doc} |`);
+    }
     out.push("");
   }
   out.push(

@@ -1,5 +1,13 @@
 import { assert } from "../../lib/_std.ts";
-import { SCHEMA_DOC, SCHEMA_VERSION, TABLES, VIEWS } from "../../lib/track/schema.ts";
+import {
+  columnNames,
+  RUN_PART_TABLES,
+  SCHEMA_DOC,
+  SCHEMA_VERSION,
+  type TableName,
+  TABLES,
+  VIEWS,
+} from "../../lib/track/schema.ts";
 import { RunStore } from "../../lib/track/store.ts";
 import { tempDir } from "./_helpers.ts";
 
@@ -7,18 +15,18 @@ Deno.test("the created tables have exactly the declared columns and types", asyn
   await using tmp = await tempDir();
   const store = await RunStore.open(`${tmp.dir}/runs.duckdb`);
   try {
-    for (const table of TABLES) {
+    for (const [name, table] of Object.entries(TABLES)) {
       const { rows } = await store.query(
         "SELECT column_name, data_type FROM information_schema.columns " +
           "WHERE table_name = ? ORDER BY ordinal_position",
-        [table.name],
+        [name],
       );
-      assert.deepEqual(rows, table.columns.map((c) => [c.name, c.type]), table.name);
+      const declared = Object.entries(table.columns).map(([column, c]) => [column, c.type]);
+      assert.deepEqual(rows, declared, name);
+      assert.deepEqual(columnNames(name as TableName), declared.map(([column]) => column));
     }
-    for (const view of VIEWS.filter((v) => v.name === "variant_summary")) {
-      const { columns } = await store.query(`SELECT * FROM ${view.name} LIMIT 0`);
-      assert.deepEqual(columns, view.columns.map((c) => c.name));
-    }
+    const { columns } = await store.query("SELECT * FROM variant_summary LIMIT 0");
+    assert.deepEqual(columns, Object.keys(VIEWS.variant_summary.columns));
   } finally {
     await store.close();
   }
@@ -26,16 +34,23 @@ Deno.test("the created tables have exactly the declared columns and types", asyn
 
 Deno.test("SCHEMA_DOC documents every table, column and view", () => {
   assert.match(SCHEMA_DOC, new RegExp(`Schema version: ${SCHEMA_VERSION}\\.`));
-  for (const table of TABLES) {
-    assert.ok(SCHEMA_DOC.includes(`### \`${table.name}\``), table.name);
-    for (const c of table.columns) {
+  for (const [name, table] of Object.entries(TABLES)) {
+    assert.ok(SCHEMA_DOC.includes(`### \`${name}\``), name);
+    for (const [column, c] of Object.entries(table.columns)) {
       assert.ok(
-        SCHEMA_DOC.includes(`| \`${c.name}\` | ${c.type} | ${c.doc} |`),
-        `${table.name}.${c.name}`,
+        SCHEMA_DOC.includes(`| \`${column}\` | ${c.type} | ${c.doc} |`),
+        `${name}.${column}`,
       );
     }
   }
-  for (const view of VIEWS) assert.ok(SCHEMA_DOC.includes(`### view \`${view.name}\``), view.name);
+  for (const name of Object.keys(VIEWS)) {
+    assert.ok(SCHEMA_DOC.includes(`### view \`${name}\``), name);
+  }
+});
+
+Deno.test("the tables that hold part of a run start with run_id", () => {
+  assert.deepEqual(RUN_PART_TABLES, ["params", "metrics", "results", "class_iou", "artifacts"]);
+  for (const name of RUN_PART_TABLES) assert.equal(columnNames(name)[0], "run_id", name);
 });
 
 Deno.test("the runs table refuses a status outside the lifecycle", async () => {
