@@ -2,20 +2,26 @@
  * The scenes of a run from its `data` config: the benchmark's fashion-scenes via
  * `createFashionBenchmark` (class split, item partition, a training pool composed from training
  * items and evaluation scenes from held-out items that no teacher or student ever trains on), all
- * derived from `data.sceneSeed`, so every run and the teacher see the same scenes.
+ * derived from `data.sceneSeed`, so every run and the teacher see the same scenes. The items are
+ * loaded once and returned with the scenes, so a caller can digest them without loading them again.
  *
  * @module
  */
-import type { SegmentationDataset } from "../data/types.ts";
+import type { ItemSet, SegmentationDataset } from "../data/types.ts";
 import { loadFashionMnist } from "../data/fashion_mnist.ts";
 import { createFashionBenchmark } from "../data/benchmark.ts";
+import type { ClassSplit } from "../data/split.ts";
 import type { C2SConfig } from "./config.ts";
 import { messages } from "./messages.ts";
 
-/** A run's scenes and where the items came from. */
+/** A run's scenes, its class split and the items they were composed from. */
 export interface RunData {
   readonly train: SegmentationDataset;
   readonly eval: SegmentationDataset;
+  /** Seen and unseen class ids of `data.unseen`. */
+  readonly split: ClassSplit;
+  /** The Fashion-MNIST items the scenes are made of. */
+  readonly items: ItemSet;
   /** The Fashion-MNIST source line. */
   readonly source: string;
 }
@@ -46,5 +52,5 @@ export async function loadRunData(
     trainScenes: data.trainScenes,
     evalScenes: data.evalScenes,
   });
-  return { train: bench.train, eval: bench.eval, source };
+  return { train: bench.train, eval: bench.eval, split: bench.split, items, source };
 }

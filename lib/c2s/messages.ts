@@ -36,5 +36,4 @@ export const messages = {
     `view must hide unseen classes`,
   unsupportedArch: (arch: string): string =>
     `Unknown student architecture "${arch}": expected "conv"`,
-  workerFailed: (detail: string): string => `The C2S worker failed: ${detail}`,
 };

@@ -27,6 +27,6 @@ export * from "./metrics.ts";
 export * from "./teacher_cache.ts";
 export * from "./trainer.ts";
 export * from "./events.ts";
+export * from "./datasets.ts";
 export * from "./evaluate.ts";
-export * from "./run.ts";
 export * from "./efficiency.ts";

@@ -128,6 +128,23 @@ export class Student {
     return [...this.#kernels.values(), ...norms.map((n) => n.gamma), ...norms.map((n) => n.beta)];
   }
 
+  /**
+   * Every weight by name, as a checkpoint holds them: `<layer>.kernel` for each convolution and
+   * `<layer>.gamma`, `.beta`, `.mean`, `.variance` for its batch norm (trained and running).
+   */
+  get namedWeights(): Map<string, tf.Variable> {
+    const weights = new Map<string, tf.Variable>();
+    for (const [name, kernel] of this.#kernels) {
+      weights.set(`${name}.kernel`, kernel);
+      const bn = this.#norms.get(name);
+      if (bn === undefined) continue;
+      for (const key of ["gamma", "beta", "mean", "variance"] as const) {
+        weights.set(`${name}.${key}`, bn[key]);
+      }
+    }
+    return weights;
+  }
+
   /** The BN running averages (state, not trained). */
   get runningStats(): tf.Variable[] {
     return [...this.#norms.values()].flatMap((n) => [n.mean, n.variance]);

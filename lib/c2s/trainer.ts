@@ -11,6 +11,7 @@
 import * as tf from "@tensorflow/tfjs-core";
 import type { Teacher } from "../teacher/teacher.ts";
 import type { SegmentationDataset } from "../data/types.ts";
+import type { NamedArray } from "../teacher/safetensors.ts";
 import { createRng, hashSeed } from "../data/rng.ts";
 import type { C2SConfig } from "./config.ts";
 import type { ClassIou, EvalMetrics, EventSink, Sample, TrainResults } from "./events.ts";
@@ -32,6 +33,8 @@ export interface C2SData {
   readonly train: SegmentationDataset;
   /** Held-out scenes, scored on `fullLabels` over all classes. */
   readonly eval: SegmentationDataset;
+  /** Seen and unseen class ids, when the caller has them; else from `config.data.unseen`. */
+  readonly split?: { seen: number[]; unseen: number[] };
 }
 
 /** What `trainC2S` trains with. */
@@ -54,6 +57,8 @@ export interface TrainOutcome {
   readonly results: TrainResults | null;
   /** Curves logged until the end, also for failed and interrupted runs. */
   readonly metrics: { step: number; name: string; value: number }[];
+  /** The trained student's weights by name (see `Student.namedWeights`), when finished. */
+  readonly weights: ReadonlyMap<string, NamedArray> | null;
 }
 
 /** Seen and unseen class ids of `classNames` for the unseen names. */
@@ -101,7 +106,7 @@ export async function createTrainingState(
   if (H % 4 !== 0 || W % 4 !== 0) throw new RangeError(messages.imageSize(H, W));
   const [h, w] = teacher.denseSize;
   if (h !== H / 4 || w !== W / 4) throw new RangeError(messages.denseGrid(h, w, H / 4, W / 4));
-  const split = classSplit(data.train.classNames, config.data.unseen);
+  const split = data.split ?? classSplit(data.train.classNames, config.data.unseen);
   const cache = inputs.cache ?? await buildTeacherCache(
     teacher,
     data.train,
@@ -290,7 +295,14 @@ export async function trainC2S(config: C2SConfig, inputs: TrainInputs): Promise<
           const failedStep = done - rows.length + bad + 1;
           const error = messages.nanLoss(failedStep);
           emit({ type: "failed", step: failedStep, error });
-          return { status: "failed", step: failedStep, error, results: null, metrics: curves };
+          return {
+            status: "failed",
+            step: failedStep,
+            error,
+            results: null,
+            metrics: curves,
+            weights: null,
+          };
         }
         const mean = [0, 1, 2, 3].map((k) => rows.reduce((s, r) => s + r[k]!, 0) / rows.length);
         const loss = { total: mean[0]!, global: mean[1]!, local: mean[2]!, pixel: mean[3]! };
@@ -317,6 +329,7 @@ export async function trainC2S(config: C2SConfig, inputs: TrainInputs): Promise<
           error: messages.interrupted(done),
           results: null,
           metrics: curves,
+          weights: null,
         };
       }
     }
@@ -331,12 +344,29 @@ export async function trainC2S(config: C2SConfig, inputs: TrainInputs): Promise<
     }));
     const samples = await collectSamples(state, evalSet, final.predictions, inputs.data.train);
     const trainResults: TrainResults = { results, classIou, samples, metrics: curves };
+    const weights = await readWeights(state.student);
     emit({ type: "done", step: steps, ...trainResults });
-    return { status: "finished", step: steps, error: null, results: trainResults, metrics: curves };
+    return {
+      status: "finished",
+      step: steps,
+      error: null,
+      results: trainResults,
+      metrics: curves,
+      weights,
+    };
   } finally {
     tf.dispose(pending.splice(0));
     state.dispose();
   }
+}
+
+/** Copies the student's weights to the host (no tensor is made). */
+async function readWeights(student: Student): Promise<Map<string, NamedArray>> {
+  const weights = new Map<string, NamedArray>();
+  for (const [name, variable] of student.namedWeights) {
+    weights.set(name, { shape: [...variable.shape], data: await variable.data() as Float32Array });
+  }
+  return weights;
 }
 
 /** Reads and frees the pending loss tensors in one backend sync. */

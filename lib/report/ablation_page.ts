@@ -18,7 +18,7 @@ import { html, type PageChart, SafeHtml } from "./html.ts";
 import { Msg } from "./messages.ts";
 import type { SampleFigure } from "./samples.ts";
 import { summarizeSettings } from "./settings.ts";
-import type { TeacherCard } from "./teacher_card.ts";
+import type { ShownTeacherCard } from "./teacher_card.ts";
 import {
   classIouSpec,
   fmt,
@@ -54,7 +54,7 @@ export interface AblationPageContext {
   /** The paper's notes that concern this table. */
   readonly paperNotes: readonly string[];
   readonly samples: readonly SampleFigure[];
-  readonly teacherCards: readonly TeacherCard[];
+  readonly teacherCards: readonly ShownTeacherCard[];
   /** Problems met while reading artifacts. */
   readonly notes: readonly string[];
   /** The database file, as given. */
@@ -401,7 +401,7 @@ function firstLine(text: string): string {
   return line.length > 160 ? `${line.slice(0, 157)}...` : line;
 }
 
-function teacherSection(cards: readonly TeacherCard[]): SafeHtml {
+function teacherSection(cards: readonly ShownTeacherCard[]): SafeHtml {
   if (cards.length === 0) {
     return html`
       <h3>Teacher card</h3>

@@ -31,7 +31,8 @@ import { type IndexLine, indexPage } from "./index_page.ts";
 import { Msg } from "./messages.ts";
 import { loadSampleFigures } from "./samples.ts";
 import { type SpecLayout, specLayout, specNames } from "./spec_layout.ts";
-import { DEFAULT_TEACHER_DIR, loadTeacherCards } from "./teacher_card.ts";
+import { DEFAULT_TEACHER_DIR } from "../teacher/load.ts";
+import { loadTeacherCards } from "./teacher_card.ts";
 
 /** Options of {@link renderReport}. */
 export interface RenderOptions {

@@ -1,24 +1,25 @@
 /**
- * The teacher card: what the frozen teacher is and how good it is (zero-shot and dense accuracy,
- * training cost). Read from run artifacts of kind `teacher-card` (JSON objects) and from the
- * shipped teacher checkpoint's `card.json` (`data/teacher/card.json` by default). The fields are
- * shown as written; nested objects are flattened to dotted keys.
+ * The teacher card in a report: what the frozen teacher is and how good it is (zero-shot and dense
+ * accuracy, training cost; `TeacherCard` of `lib/teacher/card.ts`). Read from run artifacts of
+ * kind `teacher-card` and from the shipped teacher checkpoint's `card.json`. The fields are shown
+ * as written; nested objects are flattened to dotted keys.
  *
  * @module
  */
+import { join } from "node:path";
+import { FILES } from "../teacher/checkpoint.ts";
+import { readCard } from "../teacher/card.ts";
+import { DEFAULT_TEACHER_DIR } from "../teacher/load.ts";
 import type { ArtifactRow } from "./data.ts";
 import { Msg } from "./messages.ts";
 
-/** A teacher card: its source file and its fields. */
-export interface TeacherCard {
+/** A teacher card as a report shows it: the file it was read from and its flattened fields. */
+export interface ShownTeacherCard {
   /** The artifact path it was read from. */
   readonly path: string;
   /** Dotted key -> value, in the file's order. */
   readonly fields: readonly (readonly [string, string])[];
 }
-
-/** The shipped teacher checkpoint's folder (holds `card.json`). */
-export const DEFAULT_TEACHER_DIR: string = new URL("../../data/teacher", import.meta.url).pathname;
 
 /** Artifact kinds that hold a teacher card. */
 export const TEACHER_CARD_KINDS: readonly string[] = ["teacher-card", "teacher_card"];
@@ -31,20 +32,18 @@ export async function loadTeacherCards(
   artifacts: readonly ArtifactRow[],
   root: string,
   teacherDir: string | null = DEFAULT_TEACHER_DIR,
-): Promise<{ cards: TeacherCard[]; notes: string[] }> {
-  const cards: TeacherCard[] = [];
+): Promise<{ cards: ShownTeacherCard[]; notes: string[] }> {
+  const cards: ShownTeacherCard[] = [];
   const notes: string[] = [];
   const seen = new Set<string>();
   if (teacherDir !== null) {
-    const path = `${teacherDir.replace(/\/$/, "")}/card.json`;
+    const path = join(teacherDir, FILES.card);
     try {
-      const text = await Deno.readTextFile(path);
-      cards.push({ path, fields: flattenCard(JSON.parse(text)) });
+      // No shipped teacher yet is normal (null); a card that cannot be parsed is not.
+      const card = await readCard(path);
+      if (card !== null) cards.push({ path, fields: flattenCard(card) });
     } catch (error) {
-      // No shipped teacher yet is normal; a card that exists but cannot be parsed is not.
-      if (!(error instanceof Deno.errors.NotFound)) {
-        notes.push(Msg.teacherCardUnreadable(path, (error as Error).message));
-      }
+      notes.push(Msg.teacherCardUnreadable(path, (error as Error).message));
     }
   }
   for (const a of artifacts) {
@@ -52,7 +51,7 @@ export async function loadTeacherCards(
     const key = a.sha256 ?? a.path;
     if (seen.has(key)) continue;
     seen.add(key);
-    const path = a.path.startsWith("/") ? a.path : `${root.replace(/\/$/, "")}/${a.path}`;
+    const path = a.path.startsWith("/") ? a.path : join(root, a.path);
     try {
       const value = JSON.parse(await Deno.readTextFile(path));
       cards.push({ path: a.path, fields: flattenCard(value) });
@@ -68,9 +67,10 @@ export async function loadTeacherCards(
  *
  * @example
  * ```ts
+ * import { assert } from "../_std.ts";
  * import { flattenCard } from "./teacher_card.ts";
  * const f = flattenCard({ name: "mini-CLIP", eval: { zeroShot: 90.4 } });
- * console.assert(f[1]![0] === "eval.zeroShot" && f[1]![1] === "90.4");
+ * assert.deepEqual(f, [["name", "mini-CLIP"], ["eval.zeroShot", "90.4"]]);
  * ```
  */
 export function flattenCard(value: unknown, prefix = ""): [string, string][] {

@@ -14,6 +14,7 @@
  */
 import type { ItemSet } from "../data/types.ts";
 import type { HashContext } from "../spec/hash.ts";
+import { sha256Hex } from "../teacher/safetensors.ts";
 import type { GitState } from "./job.ts";
 
 /**
@@ -24,14 +25,6 @@ export const CODE_VERSION = "c2s-core-1";
 
 /** Folders (relative to `lib/`) whose source `sourceDigest` covers. */
 export const CODE_FOLDERS = ["c2s", "data", "teacher", "tf"] as const;
-
-function hex(bytes: ArrayBuffer): string {
-  return Array.from(new Uint8Array(bytes), (b) => b.toString(16).padStart(2, "0")).join("");
-}
-
-async function sha256(bytes: Uint8Array): Promise<string> {
-  return hex(await crypto.subtle.digest("SHA-256", bytes as Uint8Array<ArrayBuffer>));
-}
 
 /**
  * `src-<16 hex>`: a digest of the names and text of the `.ts` files in `CODE_FOLDERS`, in sorted
@@ -50,7 +43,7 @@ export async function sourceDigest(): Promise<string> {
       parts.push(`${folder}/${name}`, await Deno.readTextFile(new URL(name, dir)));
     }
   }
-  const digest = await sha256(new TextEncoder().encode(parts.join("\0")));
+  const digest = await sha256Hex(new TextEncoder().encode(parts.join("\0")));
   return `src-${digest.slice(0, 16)}`;
 }
 
@@ -62,7 +55,7 @@ export async function dataIdentity(items: ItemSet): Promise<string> {
   const bytes = new Uint8Array(items.images.length + items.labels.length);
   bytes.set(items.images, 0);
   bytes.set(items.labels, items.images.length);
-  const digest = await sha256(bytes);
+  const digest = await sha256Hex(bytes);
   return `fashion-mnist:${items.count}x${items.size}:${digest.slice(0, 16)}`;
 }
 
@@ -75,9 +68,15 @@ export async function hashContext(items: ItemSet, teacherHash: string): Promise<
   };
 }
 
-/** The commit and dirtiness of the checkout holding this module; nulls where git cannot say. */
-export async function gitState(): Promise<GitState> {
-  const cwd = new URL("../../", import.meta.url);
+/**
+ * The commit of the checkout at `cwd` and whether it is dirty: whether tracked files have changes
+ * (untracked files, such as an export folder, do not count). Nulls where git cannot say.
+ *
+ * @param cwd a folder in the checkout; `@default` the checkout holding this module.
+ */
+export async function gitState(
+  cwd: string | URL = new URL("../../", import.meta.url),
+): Promise<GitState> {
   const git = async (...args: string[]): Promise<string | null> => {
     try {
       const out = await new Deno.Command("git", { args, cwd, stdout: "piped", stderr: "null" })

@@ -58,25 +58,6 @@ export function jobRefAmbiguous(ref: string, count: number): string {
   return `Hash prefix ${q(ref)} matches ${count} job files; give more digits`;
 }
 
-// ---------------------------------------------------------------- teacher
-
-/** No teacher at the path. */
-export function teacherMissing(path: string): string {
-  return `No teacher at ${q(path)}: train one with \`deno task teacher\`, or pass ` +
-    `--teacher PATH (a checkpoint folder, or a module whose default export makes a Teacher)`;
-}
-
-/** A teacher module without a default export function. */
-export function teacherModuleNoFactory(path: string): string {
-  return `Teacher module ${q(path)} has no default export function that makes a Teacher`;
-}
-
-/** A teacher factory that returned something else. */
-export function teacherModuleNotTeacher(path: string): string {
-  return `Teacher ${q(path)} did not give a Teacher (name, dim, denseSize, hash, ` +
-    `encodeImages, textEmbeddings, dispose)`;
-}
-
 // ---------------------------------------------------------------- running one job
 
 /** A run kind the core cannot execute. */
@@ -104,6 +85,11 @@ export function contextMismatch(what: string, planned: string, found: string): s
 /** Error text of a run stopped before training began. */
 export function interruptedBeforeTraining(): string {
   return "Interrupted before training began";
+}
+
+/** A run's worker ended with an uncaught error. */
+export function workerFailed(detail: string): string {
+  return `The run worker failed: ${detail}`;
 }
 
 /** A run-one child that ended without writing a record. */

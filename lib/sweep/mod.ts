@@ -7,7 +7,9 @@
  * @module
  */
 export * from "./args.ts";
+export * from "./artifacts.ts";
 export * from "./context.ts";
+export * from "./in_worker.ts";
 export * from "./job.ts";
 export * from "./measure_run.ts";
 export * from "./pool.ts";
@@ -20,5 +22,4 @@ export * from "./run_one_args.ts";
 export * from "./signals.ts";
 export * from "./summary.ts";
 export * from "./sweep.ts";
-export * from "./teacher_source.ts";
 export * from "./worker.ts";

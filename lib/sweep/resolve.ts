@@ -14,9 +14,9 @@ import { expandAblation, type PlannedRun } from "../spec/expand.ts";
 import type { HashContext } from "../spec/hash.ts";
 import type { PresetName } from "../spec/presets.ts";
 import { loadAblation, loadAllAblations } from "../spec/registry.ts";
+import { loadTeacher } from "../teacher/load.ts";
 import { initBackend } from "../tf/backend.ts";
 import { hashContext } from "./context.ts";
-import { loadTeacherFrom } from "./teacher_source.ts";
 
 /** What to resolve. */
 export interface SweepRequest {
@@ -61,7 +61,7 @@ export async function resolveContext(
 ): Promise<HashContext> {
   const { items } = await loadFashionMnist(dataDir === null ? {} : { dataDir });
   await initBackend("wasm");
-  const model = await loadTeacherFrom(teacher);
+  const model = await loadTeacher(teacher);
   try {
     return await hashContext(items, model.hash);
   } finally {

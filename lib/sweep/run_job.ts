@@ -1,41 +1,50 @@
 /**
- * Runs one job in this process and writes its run record. A training run is the training core's
- * `runOne` (backend, scenes, teacher cache, `trainC2S`); a `measurement` or `efficiency` run is
- * `measureOne` of `measure_run.ts` (no student is trained). Around either this module checks that
- * the data, the teacher and the code version are the ones the job was hashed with (so a record is
- * never stored under a hash it does not belong to), saves the sample images and the teacher card
- * as artifacts, adds the pseudo-mask generator's cost to a finished training run's results, and
- * writes the record (temporary name, renamed when complete).
+ * The run executor: every job, of every kind, runs here and gets its record here.
  *
- * Every way a run can end gives a record: `finished`; `failed` (a NaN loss with its step, or an
- * error such as a missing teacher, with its message); `interrupted` (the abort signal: Ctrl-C, the
- * owner gone). Only a failure to write the record itself throws.
+ * 1. Prepare once: check the code version, start the backend, load the scenes (the items with
+ *    them, digested and checked against the job's data identity; the class split with them), load
+ *    the teacher (checked against the job's teacher hash) and note its card.
+ * 2. Run: a `training` job opens (or builds) its teacher cache and trains with `trainC2S`, then
+ *    saves its samples and its student's weights as artifacts and adds the pseudo-mask
+ *    generator's cost to its results; a `measurement` or `efficiency` job is `measureRun`.
+ * 3. Build the record, in {@linkcode recordOf} for every way a run ends: `finished`; `failed` (a
+ *    NaN loss with its step, or an error such as a missing teacher, with its message);
+ *    `interrupted` (the abort signal: Ctrl-C, the owner gone).
+ *
+ * {@linkcode executeJob} returns the record and never throws; {@linkcode runJob} also writes it
+ * (temporary name, renamed when complete) and throws only when that fails.
  *
  * @module
  */
-import { join } from "node:path";
-import type { C2SEvent, Sample } from "../c2s/events.ts";
-import { runOne, type RunOneRecord } from "../c2s/run.ts";
-import { loadFashionMnist } from "../data/fashion_mnist.ts";
+import { loadRunData, type RunData } from "../c2s/datasets.ts";
+import type { EventSink } from "../c2s/events.ts";
+import { openTeacherCache } from "../c2s/teacher_cache.ts";
+import { trainC2S } from "../c2s/trainer.ts";
+import { loadTeacher, teacherCardPath } from "../teacher/load.ts";
 import type { Teacher } from "../teacher/teacher.ts";
 import { backendInfo, initBackend } from "../tf/backend.ts";
-import { type RunRecord, writeRunRecord } from "../track/record.ts";
+import { hostName } from "../track/_process.ts";
+import { type RecordArtifact, type RunRecord, writeRunRecord } from "../track/record.ts";
+import { fileArtifact, writeSamples, writeStudentWeights } from "./artifacts.ts";
 import { CODE_VERSION, dataIdentity, sourceDigest } from "./context.ts";
 import type { RunJob } from "./job.ts";
+import { measureRun, pseudoMaskCostRows } from "./measure_run.ts";
 import * as msg from "./messages.ts";
-import { measureOne, pseudoMaskCostRows } from "./measure_run.ts";
-import { loadTeacherFrom, teacherCardPath } from "./teacher_source.ts";
 
-/** Options of {@linkcode runJob}. */
-export interface RunJobOptions {
-  /** Where the record goes. */
-  readonly recordDir: string;
+/** Options of {@linkcode executeJob}. */
+export interface ExecuteOptions {
   /** Training-core events, as they happen. */
-  readonly onEvent?: (event: C2SEvent) => void;
+  readonly onEvent?: EventSink;
   /** Aborting stops the run at the next step; its record says `interrupted`. */
   readonly signal?: AbortSignal;
   /** Load the teacher from here instead of the job's path (its hash must still match). */
   readonly teacher?: string;
+}
+
+/** Options of {@linkcode runJob}. */
+export interface RunJobOptions extends ExecuteOptions {
+  /** Where the record goes. */
+  readonly recordDir: string;
 }
 
 /** What {@linkcode runJob} wrote. */
@@ -44,73 +53,100 @@ export interface RunJobResult {
   readonly record: RunRecord;
 }
 
-type Artifact = RunRecord["artifacts"][number];
+/** How a run ended and what it produced: the part of its record the job does not say. */
+type RunEnd = Pick<
+  RunRecord,
+  "status" | "error" | "failedStep" | "versions" | "metrics" | "results" | "classIou" | "artifacts"
+>;
 
-function base64(bytes: Uint8Array): string {
-  let binary = "";
-  for (let i = 0; i < bytes.length; i += 0x8000) {
-    binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+/** What every kind of run needs, prepared once and checked against the job. */
+interface Prepared {
+  readonly data: RunData;
+  readonly teacher: Teacher;
+  /** The teacher's card as an artifact, when its checkpoint has one. */
+  readonly card: RecordArtifact | null;
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** Throws when the job was planned with another `what` than the one found here. */
+function checkPlanned(what: string, planned: string | null, found: string): void {
+  if (planned !== null && planned !== found) {
+    throw new RangeError(msg.contextMismatch(what, planned, found));
   }
-  return btoa(binary);
 }
 
-async function sha256(bytes: Uint8Array): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-256", bytes as Uint8Array<ArrayBuffer>);
-  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
+function eventOptions(options: ExecuteOptions): Pick<ExecuteOptions, "onEvent" | "signal"> {
+  return {
+    ...(options.onEvent ? { onEvent: options.onEvent } : {}),
+    ...(options.signal ? { signal: options.signal } : {}),
+  };
 }
 
-/** Writes the samples as JSON (maps base64) to `dir/samples.json`; returns the artifact row. */
-async function writeSamples(dir: string, samples: readonly Sample[]): Promise<Artifact> {
-  const rows = samples.map((s) => ({
-    split: s.split,
-    index: s.index,
-    height: s.height,
-    width: s.width,
-    image: base64(s.image),
-    groundTruth: base64(s.groundTruth),
-    pseudoMask: s.pseudoMask === null ? null : base64(s.pseudoMask),
-    prediction: base64(s.prediction),
-  }));
-  const bytes = new TextEncoder().encode(JSON.stringify(rows) + "\n");
-  await Deno.mkdir(dir, { recursive: true });
-  const path = join(dir, "samples.json");
-  await Deno.writeFile(path, bytes);
-  return { kind: "samples", path, sha256: await sha256(bytes) };
-}
-
-/** Loads the job's teacher after checking its data and code version; the caller disposes it. */
-async function prepare(job: RunJob, options: RunJobOptions): Promise<Teacher> {
-  if (job.context.codeVersion !== null && CODE_VERSION !== job.context.codeVersion) {
-    throw new RangeError(
-      msg.contextMismatch("code version", job.context.codeVersion, CODE_VERSION),
-    );
-  }
+/** Starts the backend and loads the scenes and the teacher; the caller disposes the teacher. */
+async function prepare(job: RunJob, options: ExecuteOptions): Promise<Prepared> {
+  checkPlanned("code version", job.context.codeVersion, CODE_VERSION);
   await initBackend(job.config.backend);
-  // The loader keeps what it loaded, so the run reads these same items again for free.
-  const { items } = await loadFashionMnist(job.dataDir === null ? {} : { dataDir: job.dataDir });
-  const identity = await dataIdentity(items);
-  if (job.context.dataIdentity !== null && identity !== job.context.dataIdentity) {
-    throw new RangeError(msg.contextMismatch("data", job.context.dataIdentity, identity));
-  }
+  const data = await loadRunData(
+    job.config.data,
+    job.dataDir === null ? {} : { dataDir: job.dataDir },
+  );
+  checkPlanned("data", job.context.dataIdentity, await dataIdentity(data.items));
   options.signal?.throwIfAborted();
-  const teacher = await loadTeacherFrom(options.teacher ?? job.teacher);
-  if (job.context.teacherHash !== null && teacher.hash !== job.context.teacherHash) {
-    teacher.dispose();
-    throw new RangeError(msg.contextMismatch("teacher", job.context.teacherHash, teacher.hash));
-  }
-  return teacher;
-}
-
-function hostName(): string {
+  const path = options.teacher ?? job.teacher;
+  const teacher = await loadTeacher(path);
   try {
-    return Deno.hostname();
-  } catch {
-    return "unknown";
+    checkPlanned("teacher", job.context.teacherHash, teacher.hash);
+    const card = await teacherCardPath(path);
+    return { data, teacher, card: card === null ? null : await fileArtifact("teacher-card", card) };
+  } catch (error) {
+    teacher.dispose();
+    throw error;
   }
 }
 
-/** The record of a run that ended before `runOne` could start it. */
-function earlyRecord(job: RunJob, startedAt: string, status: RunRecord["status"], error: string) {
+/** Trains a `training` job into `end`; a finished run also leaves its samples and weights. */
+async function train(job: RunJob, run: Prepared, options: ExecuteOptions, end: RunEnd) {
+  const { data, teacher } = run;
+  const events = eventOptions(options);
+  const opened = await openTeacherCache(teacher, data.train, {
+    seenIds: data.split.seen,
+    pseudoMask: job.config.pseudoMask,
+    sceneSeed: job.config.data.sceneSeed,
+  }, { dir: job.cacheDir, ...events });
+  end.versions.teacherCache = opened.cache.key;
+  const outcome = await trainC2S(job.config, { teacher, data, cache: opened.cache, ...events });
+  end.status = outcome.status;
+  end.error = outcome.error;
+  end.failedStep = outcome.status === "failed" ? outcome.step : null;
+  end.metrics = outcome.metrics;
+  if (outcome.results === null || outcome.weights === null) return;
+  const { results, classIou, samples } = outcome.results;
+  end.results = [...results];
+  end.classIou = classIou.map((c) => ({ ...c }));
+  if (samples.length > 0) end.artifacts.push(await writeSamples(job.artifactDir, samples));
+  end.artifacts.push(
+    await writeStudentWeights(job.artifactDir, outcome.weights, {
+      format: "c2s-student",
+      run: job.hash,
+      arch: job.config.student.arch,
+      width: String(job.config.student.width),
+      dim: String(teacher.dim),
+    }),
+  );
+  // Table XII's cost column: cheap (a teacher pass and the generator on a few scenes).
+  try {
+    end.results.push(...await pseudoMaskCostRows(job, run));
+  } catch (error) {
+    options.onEvent?.({ type: "warning", message: msg.costNotMeasured(errorText(error)) });
+  }
+}
+
+/** The record of `job`, started at `startedAt`, that ended as `end` (the one place it is built). */
+function recordOf(job: RunJob, startedAt: string, end: RunEnd, source: string | null): RunRecord {
+  const { name, threads } = backendInfo();
   return {
     hash: job.hash,
     ablation: job.ablation,
@@ -118,95 +154,73 @@ function earlyRecord(job: RunJob, startedAt: string, status: RunRecord["status"]
     seed: job.seed,
     preset: job.preset,
     config: job.config,
-    overrides: job.overrides,
-    status,
+    overrides: { ...job.overrides },
+    status: end.status,
     startedAt,
     endedAt: new Date().toISOString(),
-    backend: backendInfo().name ?? job.config.backend,
+    backend: name ?? job.config.backend,
     host: hostName(),
-    versions: {},
-    git: job.git,
-    error,
-    failedStep: null,
-    metrics: [],
-    results: [],
-    classIou: [],
-    artifacts: [],
-  } satisfies RunOneRecord;
-}
-
-/** Runs `job` and writes its record to `options.recordDir` (see the module doc). */
-export async function runJob(job: RunJob, options: RunJobOptions): Promise<RunJobResult> {
-  const startedAt = new Date().toISOString();
-  // The source this run executes, for the record (read before training: edits may follow).
-  const source = await sourceDigest().catch(() => null);
-  let record: RunOneRecord;
-  const artifacts: Artifact[] = [];
-  let teacher: Teacher | null = null;
-  try {
-    teacher = await prepare(job, options);
-    let samples: readonly Sample[] = [];
-    const signal = options.signal ? { signal: options.signal } : {};
-    record = job.kind === "training"
-      ? await runOne(job, {
-        teacher,
-        ...(job.dataDir === null ? {} : { dataDir: job.dataDir }),
-        cacheDir: job.cacheDir,
-        ...signal,
-        onEvent: (event) => {
-          if (event.type === "done") samples = event.samples;
-          options.onEvent?.(event);
-        },
-      })
-      : await measureOne(job, {
-        teacher,
-        ...signal,
-        ...(options.onEvent ? { onEvent: options.onEvent } : {}),
-      });
-    if (record.status === "finished" && samples.length > 0) {
-      artifacts.push(await writeSamples(job.artifactDir, samples));
-    }
-    if (job.kind === "training" && record.status === "finished") {
-      // Table XII's cost column: cheap (a teacher pass and the generator on a few scenes).
-      try {
-        record.results.push(...await pseudoMaskCostRows(job, teacher));
-      } catch (error) {
-        const reason = error instanceof Error ? error.message : String(error);
-        options.onEvent?.({ type: "warning", message: msg.costNotMeasured(reason) });
-      }
-    }
-    const card = await teacherCardPath(options.teacher ?? job.teacher);
-    if (card !== null) {
-      artifacts.push({
-        kind: "teacher-card",
-        path: card,
-        sha256: await sha256(await Deno.readFile(card)),
-      });
-    }
-  } catch (caught) {
-    record = options.signal?.aborted
-      ? earlyRecord(job, startedAt, "interrupted", msg.interruptedBeforeTraining())
-      : earlyRecord(
-        job,
-        startedAt,
-        "failed",
-        caught instanceof Error ? caught.message : String(caught),
-      );
-  } finally {
-    teacher?.dispose();
-  }
-  const threads = backendInfo().threads;
-  const full: RunRecord = {
-    ...record,
-    overrides: { ...record.overrides },
     versions: {
-      ...record.versions,
+      ...end.versions,
       ...(threads === null ? {} : { threads: String(threads) }),
       ...(job.context.codeVersion === null ? {} : { code: job.context.codeVersion }),
       ...(source === null ? {} : { source }),
     },
-    artifacts: [...record.artifacts, ...artifacts],
+    git: { ...job.git },
+    error: end.error,
+    failedStep: end.failedStep,
+    metrics: end.metrics,
+    results: end.results,
+    classIou: end.classIou,
+    artifacts: end.artifacts,
   };
-  const path = await writeRunRecord(options.recordDir, full);
-  return { path, record: full };
+}
+
+/** Runs `job` and returns its record (see the module doc). Never throws. */
+export async function executeJob(job: RunJob, options: ExecuteOptions = {}): Promise<RunRecord> {
+  const startedAt = new Date().toISOString();
+  // The source this run executes, for the record (read before running: edits may follow).
+  const source = await sourceDigest().catch(() => null);
+  const end: RunEnd = {
+    status: "failed",
+    error: null,
+    failedStep: null,
+    versions: {},
+    metrics: [],
+    results: [],
+    classIou: [],
+    artifacts: [],
+  };
+  let run: Prepared | null = null;
+  try {
+    run = await prepare(job, options);
+    end.versions = {
+      ...backendInfo().versions,
+      data: run.data.source,
+      teacher: `${run.teacher.name}@${run.teacher.hash}`,
+    };
+    if (job.kind === "training") await train(job, run, options, end);
+    else {
+      const measured = await measureRun(job, { ...run, ...eventOptions(options) });
+      Object.assign(end, measured, { status: "finished" });
+    }
+  } catch (caught) {
+    const aborted = options.signal?.aborted ?? false;
+    end.status = aborted ? "interrupted" : "failed";
+    end.error = !aborted
+      ? errorText(caught)
+      : job.kind === "training"
+      ? msg.interruptedBeforeTraining()
+      : msg.measurementInterrupted();
+  } finally {
+    run?.teacher.dispose();
+  }
+  if (run?.card) end.artifacts.push(run.card);
+  return recordOf(job, startedAt, end, source);
+}
+
+/** Runs `job` and writes its record to `options.recordDir` (see the module doc). */
+export async function runJob(job: RunJob, options: RunJobOptions): Promise<RunJobResult> {
+  const record = await executeJob(job, options);
+  return { path: await writeRunRecord(options.recordDir, record), record };
 }

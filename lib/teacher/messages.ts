@@ -94,6 +94,24 @@ export function cardHashMismatch(file: string, recorded: string, actual: string)
   return `Teacher card "${file}" describes weights with sha256 ${recorded}, but the weights have ${actual}`;
 }
 
+/** No teacher at a path given as a checkpoint folder or teacher module. */
+export function teacherMissing(path: string): string {
+  return `No teacher at ${JSON.stringify(path)}: train one with \`deno task teacher\`, or pass ` +
+    `--teacher PATH (a checkpoint folder, or a module whose default export makes a Teacher)`;
+}
+
+/** A teacher module without a default export function. */
+export function teacherModuleNoFactory(path: string): string {
+  return `Teacher module ${JSON.stringify(path)} has no default export function that ` +
+    "makes a Teacher";
+}
+
+/** A teacher module's factory returned something else. */
+export function teacherModuleNotTeacher(path: string): string {
+  return `Teacher ${JSON.stringify(path)} did not give a Teacher (name, dim, denseSize, hash, ` +
+    `encodeImages, textEmbeddings, dispose)`;
+}
+
 /** An unknown command-line flag. */
 export function cliUnknownFlag(flag: string): string {
   return `Unknown flag "${flag}"`;

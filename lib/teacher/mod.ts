@@ -5,7 +5,7 @@
  * @module
  */
 export type { Teacher, TeacherOutput } from "./teacher.ts";
-export { DEFAULT_TEACHER_DIR, loadTeacher } from "./load.ts";
+export { DEFAULT_TEACHER_DIR, isTeacherModule, loadTeacher, teacherCardPath } from "./load.ts";
 export { MiniClip } from "./mini_clip.ts";
 export { DEFAULT_CONFIG, type MiniClipConfig, PROMPT_TEMPLATE } from "./config.ts";
 export {

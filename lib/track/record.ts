@@ -14,17 +14,56 @@
  */
 
 import { basename, join } from "node:path";
-import type { RunOneRecord } from "../c2s/run.ts";
 import * as msg from "./messages.ts";
-
-/**
- * Everything one run produced, as written by the training process. The type is the one the
- * training core produces (`RunOneRecord`, `lib/c2s/run.ts`): declared once, there.
- */
-export type RunRecord = RunOneRecord;
 
 /** Statuses a record may carry (a record is written when the run is over). */
 export const RecordStatus = ["finished", "failed", "interrupted"] as const;
+
+/** How a run ended. */
+export type RecordStatus = typeof RecordStatus[number];
+
+/** A file a run produced (samples, weights, the teacher card), with its sha256. */
+export interface RecordArtifact {
+  /** `samples`, `student-weights`, `teacher-card`, ... */
+  kind: string;
+  path: string;
+  sha256: string;
+}
+
+/**
+ * Everything one run produced, as its training process writes it: the file format of
+ * `<hash>.run.json`, which the tracker ingests.
+ */
+export interface RunRecord {
+  /** Config hash; the run's id in the database. */
+  hash: string;
+  ablation: string;
+  variant: string;
+  seed: number;
+  preset: string;
+  /** The full resolved config. */
+  config: unknown;
+  /** Dotted keys the spec set on its base. */
+  overrides: Record<string, unknown>;
+  status: RecordStatus;
+  /** ISO 8601 times. */
+  startedAt: string;
+  endedAt: string;
+  backend: string;
+  host: string;
+  /** Package, data, teacher, cache and source versions. */
+  versions: Record<string, string>;
+  /** The checkout the run was planned in; `dirty`: tracked files had changes. */
+  git: { commit: string | null; dirty: boolean | null };
+  error: string | null;
+  failedStep: number | null;
+  /** Training curves. */
+  metrics: { step: number; name: string; value: number }[];
+  /** Final scores: split "eval", metric hIoU | sIoU | uIoU | mIoU | ... */
+  results: { split: string; metric: string; value: number }[];
+  classIou: { className: string; seen: boolean; iou: number | null }[];
+  artifacts: RecordArtifact[];
+}
 
 /** Completed record files end with this. */
 export const RECORD_SUFFIX = ".run.json";
@@ -130,28 +169,43 @@ class Validator {
   }
 }
 
-const RECORD_KEYS = [
-  "hash",
-  "ablation",
-  "variant",
-  "seed",
-  "preset",
-  "config",
-  "overrides",
-  "status",
-  "startedAt",
-  "endedAt",
-  "backend",
-  "host",
-  "versions",
-  "git",
-  "error",
-  "failedStep",
-  "metrics",
-  "results",
-  "classIou",
-  "artifacts",
-] as const satisfies readonly (keyof RunRecord)[];
+/**
+ * The field names of `T`, in the order given. The argument must name every field of `T` and no
+ * other, so a field added to the declaration fails to compile until it is listed here.
+ */
+function fieldNames<T>(fields: { readonly [K in keyof T]-?: 0 }): readonly string[] {
+  return Object.keys(fields);
+}
+
+type Row<K extends keyof RunRecord> = RunRecord[K] extends readonly (infer R)[] ? R : never;
+
+const RECORD_KEYS = fieldNames<RunRecord>({
+  hash: 0,
+  ablation: 0,
+  variant: 0,
+  seed: 0,
+  preset: 0,
+  config: 0,
+  overrides: 0,
+  status: 0,
+  startedAt: 0,
+  endedAt: 0,
+  backend: 0,
+  host: 0,
+  versions: 0,
+  git: 0,
+  error: 0,
+  failedStep: 0,
+  metrics: 0,
+  results: 0,
+  classIou: 0,
+  artifacts: 0,
+});
+const GIT_KEYS = fieldNames<RunRecord["git"]>({ commit: 0, dirty: 0 });
+const METRIC_KEYS = fieldNames<Row<"metrics">>({ step: 0, name: 0, value: 0 });
+const RESULT_KEYS = fieldNames<Row<"results">>({ split: 0, metric: 0, value: 0 });
+const CLASS_IOU_KEYS = fieldNames<Row<"classIou">>({ className: 0, seen: 0, iou: 0 });
+const ARTIFACT_KEYS = fieldNames<RecordArtifact>({ kind: 0, path: 0, sha256: 0 });
 
 /**
  * Checks that `value` is a {@linkcode RunRecord} and returns it normalised (non-finite number
@@ -171,7 +225,7 @@ export function validateRunRecord(value: unknown, source: string): RunRecord {
   const v = new Validator(source);
   const o = v.object(value, "(record)");
   v.keys(o, "", RECORD_KEYS);
-  const status = o.status as RunRecord["status"];
+  const status = o.status as RecordStatus;
   if (!(RecordStatus as readonly unknown[]).includes(status)) {
     v.fail("status", `one of ${RecordStatus.join(", ")}`, status);
   }
@@ -183,12 +237,12 @@ export function validateRunRecord(value: unknown, source: string): RunRecord {
     versions[k] = v.string(val, `versions.${k}`, false);
   }
   const git = v.object(o.git, "git");
-  v.keys(git, "git", ["commit", "dirty"]);
+  v.keys(git, "git", GIT_KEYS);
   if (git.dirty !== null) v.boolean(git.dirty, "git.dirty");
 
   const metrics = v.array(o.metrics, "metrics", (m, f) => {
     const r = v.object(m, f);
-    v.keys(r, f, ["step", "name", "value"]);
+    v.keys(r, f, METRIC_KEYS);
     return {
       step: v.integer(r.step, `${f}.step`),
       name: v.string(r.name, `${f}.name`),
@@ -197,7 +251,7 @@ export function validateRunRecord(value: unknown, source: string): RunRecord {
   });
   const results = v.array(o.results, "results", (m, f) => {
     const r = v.object(m, f);
-    v.keys(r, f, ["split", "metric", "value"]);
+    v.keys(r, f, RESULT_KEYS);
     return {
       split: v.string(r.split, `${f}.split`),
       metric: v.string(r.metric, `${f}.metric`),
@@ -214,7 +268,7 @@ export function validateRunRecord(value: unknown, source: string): RunRecord {
   }
   const classIou = v.array(o.classIou, "classIou", (m, f) => {
     const r = v.object(m, f);
-    v.keys(r, f, ["className", "seen", "iou"]);
+    v.keys(r, f, CLASS_IOU_KEYS);
     return {
       className: v.string(r.className, `${f}.className`),
       seen: v.boolean(r.seen, `${f}.seen`),
@@ -223,7 +277,7 @@ export function validateRunRecord(value: unknown, source: string): RunRecord {
   });
   const artifacts = v.array(o.artifacts, "artifacts", (m, f) => {
     const r = v.object(m, f);
-    v.keys(r, f, ["kind", "path", "sha256"]);
+    v.keys(r, f, ARTIFACT_KEYS);
     return {
       kind: v.string(r.kind, `${f}.kind`),
       path: v.string(r.path, `${f}.path`),

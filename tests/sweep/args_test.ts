@@ -6,7 +6,7 @@ import { ABLATE_HELP } from "../../lib/spec/args.ts";
 import { parseSweepArgs, SWEEP_HELP } from "../../lib/sweep/args.ts";
 import * as msg from "../../lib/sweep/messages.ts";
 import { parseRunOneArgs, RUN_ONE_HELP } from "../../lib/sweep/run_one_args.ts";
-import { DEFAULT_TEACHER } from "../../lib/sweep/teacher_source.ts";
+import { DEFAULT_TEACHER_DIR } from "../../lib/teacher/load.ts";
 import { assertThrowsExactly } from "../spec/_assert.ts";
 
 Deno.test("parseSweepArgs() takes the runner's options and leaves the rest to parseAblateArgs", () => {
@@ -44,7 +44,7 @@ Deno.test("parseSweepArgs() takes the runner's options and leaves the rest to pa
 Deno.test("parseSweepArgs() defaults to the shipped teacher and the .cache working area", () => {
   const args = parseSweepArgs(["all"]);
   assert.ok(!args.help);
-  assert.equal(args.teacher, DEFAULT_TEACHER);
+  assert.equal(args.teacher, DEFAULT_TEACHER_DIR);
   assert.equal(args.dataDir, null);
   assert.equal(args.specsDir, null);
   assert.equal(args.workDir, ".cache");

@@ -1,8 +1,8 @@
 import * as tf from "@tensorflow/tfjs-core";
-import { assert } from "../../lib/_std.ts";
+import { assert, assertRejects } from "../../lib/_std.ts";
 import { initBackend } from "../../lib/tf/backend.ts";
 import { FILES, saveTeacher } from "../../lib/teacher/checkpoint.ts";
-import { DEFAULT_TEACHER_DIR, loadTeacher } from "../../lib/teacher/load.ts";
+import { DEFAULT_TEACHER_DIR, loadTeacher, teacherCardPath } from "../../lib/teacher/load.ts";
 import { miniClipConfig } from "../../lib/teacher/train.ts";
 import { initWeights } from "../../lib/teacher/weights.ts";
 import { sha256Hex } from "../../lib/teacher/safetensors.ts";
@@ -77,4 +77,39 @@ Deno.test("the shipped teacher loads, matches its card and leaks nothing", async
   assert.equal(teacher.hash, card.sha256);
   teacher.dispose();
   assert.equal(tf.memory().numTensors, before);
+});
+
+Deno.test("loadTeacher() of a module path makes the teacher its default export returns", async () => {
+  const path = new URL("../c2s/_tiny_teacher_module.ts", import.meta.url).pathname;
+  const teacher = await loadTeacher(path);
+  assert.equal(`${teacher.name}@${teacher.hash}`, "tiny-random@tiny-1-16");
+  teacher.dispose();
+});
+
+Deno.test("loadTeacher() names a module that makes no teacher", async () => {
+  const dir = await Deno.makeTempDir();
+  const path = `${dir}/not_a_teacher.ts`;
+  await Deno.writeTextFile(path, "export default 42;\n");
+  await assertRejects(() => loadTeacher(path), TypeError, msg.teacherModuleNoFactory(path));
+  const other = `${dir}/half_a_teacher.ts`;
+  await Deno.writeTextFile(other, "export default () => ({ name: 'x' });\n");
+  await assertRejects(() => loadTeacher(other), TypeError, msg.teacherModuleNotTeacher(other));
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("loadTeacher() of a path where nothing is says how to get a teacher", async () => {
+  await assertRejects(
+    () => loadTeacher("/nonexistent/teacher"),
+    Deno.errors.NotFound,
+    msg.teacherMissing("/nonexistent/teacher"),
+  );
+});
+
+Deno.test("teacherCardPath() finds a checkpoint's card.json, and none for a module", async () => {
+  const { dir } = await savedTeacher();
+  assert.equal(await teacherCardPath(dir), null);
+  await Deno.writeTextFile(`${dir}/${FILES.card}`, "{}");
+  assert.equal(await teacherCardPath(dir), `${dir}/${FILES.card}`);
+  assert.equal(await teacherCardPath(`${dir}/teacher.ts`), null);
+  await Deno.remove(dir, { recursive: true });
 });
