@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { Backend } from "../tf/backend_name.ts";
 
 /** Global feature aggregation F -> F_g (Table XI). */
 export const Aggregation = ["attention", "mean", "max"] as const;
@@ -34,9 +35,8 @@ export type LatentFeatures = typeof LatentFeatures[number];
 export const Calibrator = ["none", "mlp", "transformer"] as const;
 export type Calibrator = typeof Calibrator[number];
 
-/** Tensor backends. */
-export const Backend = ["wasm", "cpu", "webgpu", "tensorflow"] as const;
-export type Backend = typeof Backend[number];
+/** Tensor backends: declared by the tensor layer, re-exported for specs and the CLI. */
+export { Backend };
 
 /** Student architectures. */
 export const StudentArch = ["conv"] as const;

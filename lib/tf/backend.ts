@@ -21,7 +21,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs-core";
-import { Backend } from "../c2s/config.ts";
+import { type Backend, isBackend } from "./backend_name.ts";
 import { messages } from "./messages.ts";
 import { registerPoolResizeGradients } from "./pool_resize_gradients.ts";
 import { registerWasmGradients } from "./wasm_gradients.ts";
@@ -88,13 +88,13 @@ export function backendInfo(): BackendInfo {
 }
 
 async function start(name: string): Promise<string> {
-  if (!(Backend as readonly string[]).includes(name)) {
+  if (!isBackend(name)) {
     throw new RangeError(messages.unknownBackend(name));
   }
   await ensureGradients();
   const active = (tf.engine() as unknown as { backendName: string | null }).backendName;
   if (active !== name || tf.findBackend(name) === null) {
-    switch (name as Backend) {
+    switch (name) {
       case "wasm":
         await startWasm();
         break;

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { Backend } from "../c2s/config.ts";
+import { Backend } from "./backend_name.ts";
 
 /** Every message of the tensor-backend layer. */
 export const messages = {

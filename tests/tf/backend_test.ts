@@ -1,6 +1,6 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { assert } from "../../lib/_std.ts";
-import type { Backend } from "../../lib/c2s/config.ts";
+import type { Backend } from "../../lib/tf/backend_name.ts";
 import { backendInfo, initBackend, TENSORFLOW_PACKAGES } from "../../lib/tf/backend.ts";
 import { messages } from "../../lib/tf/messages.ts";
 
