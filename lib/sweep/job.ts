@@ -19,6 +19,7 @@
  * @module
  */
 import { join, resolve } from "node:path";
+import { pathKind, readJsonFile } from "../_files.ts";
 import type { C2SConfig } from "../c2s/config.ts";
 import { AblationKind } from "../spec/define.ts";
 import { type HashContext, runHash } from "../spec/hash.ts";
@@ -186,31 +187,8 @@ export async function validateJob(value: unknown, source: string): Promise<RunJo
 
 /** Reads and validates a job file. A missing file is `Deno.errors.NotFound` naming it. */
 export async function readJob(path: string): Promise<RunJob> {
-  let text: string;
-  try {
-    text = await Deno.readTextFile(path);
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) {
-      throw new Deno.errors.NotFound(msg.jobMissing(path), { cause: error });
-    }
-    throw error;
-  }
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (error) {
-    throw new SyntaxError(msg.jobNotJson(path, (error as Error).message), { cause: error });
-  }
+  const value = await readJsonFile(path, { missing: msg.jobMissing, notJson: msg.jobNotJson });
   return await validateJob(value, path);
-}
-
-async function isFile(path: string): Promise<boolean> {
-  try {
-    return (await Deno.stat(path)).isFile;
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return false;
-    throw error;
-  }
 }
 
 /**
@@ -219,7 +197,7 @@ async function isFile(path: string): Promise<boolean> {
  * errors that say where they looked.
  */
 export async function findJob(ref: string, jobsDir: string): Promise<string> {
-  if (await isFile(ref)) return ref;
+  if (await pathKind(ref) === "file") return ref;
   if (!/^[0-9a-f]+$/.test(ref) || ref.length < MIN_HASH_PREFIX || ref.length > 64) {
     throw new Deno.errors.NotFound(msg.jobRefNotFound(ref, jobsDir));
   }

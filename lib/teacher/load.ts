@@ -14,6 +14,7 @@
  */
 import { extname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { pathKind } from "../_files.ts";
 import { FILES, loadMiniClip } from "./checkpoint.ts";
 import { readCard } from "./card.ts";
 import type { Teacher } from "./teacher.ts";
@@ -48,16 +49,6 @@ function isTeacher(value: unknown): value is Teacher {
     Array.isArray(t.denseSize) && typeof t.hash === "string" && t.hash !== "" &&
     typeof t.encodeImages === "function" && typeof t.textEmbeddings === "function" &&
     typeof t.dispose === "function";
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.stat(path);
-    return true;
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return false;
-    throw error;
-  }
 }
 
 async function loadModule(path: string, abs: string): Promise<Teacher> {
@@ -97,7 +88,7 @@ async function loadCheckpoint(dir: string): Promise<Teacher> {
  */
 export async function loadTeacher(path: string = DEFAULT_TEACHER_DIR): Promise<Teacher> {
   const abs = resolve(path);
-  if (!await exists(abs)) throw new Deno.errors.NotFound(msg.teacherMissing(path));
+  if (await pathKind(abs) === null) throw new Deno.errors.NotFound(msg.teacherMissing(path));
   return isTeacherModule(abs) ? await loadModule(path, abs) : await loadCheckpoint(path);
 }
 
@@ -108,5 +99,5 @@ export async function loadTeacher(path: string = DEFAULT_TEACHER_DIR): Promise<T
 export async function teacherCardPath(path: string): Promise<string | null> {
   if (isTeacherModule(path)) return null;
   const card = join(resolve(path), FILES.card);
-  return await exists(card) ? card : null;
+  return await pathKind(card) === "file" ? card : null;
 }

@@ -14,6 +14,7 @@
  */
 
 import { basename, join } from "node:path";
+import { readJsonFile } from "../_files.ts";
 import * as msg from "./messages.ts";
 
 /** Statuses a record may carry (a record is written when the run is over). */
@@ -83,12 +84,22 @@ export function recordFileName(hash: string): string {
 
 type Obj = Record<string, unknown>;
 
+/** Checks one value (named `field` in errors) and returns it typed. */
+type Check<T> = (value: unknown, field: string) => T;
+
+/**
+ * A check for every field of `T` and no other: the compiler holds it to the declaration of `T`,
+ * and the list of fields a record may have is its keys.
+ */
+type Checks<T> = { readonly [K in keyof T]-?: Check<T[K]> };
+
 const NON_FINITE: Record<string, number> = {
   NaN: NaN,
   Infinity: Infinity,
   "-Infinity": -Infinity,
 };
 
+/** The checks of one record file; arrow-function fields, so each can be passed as a `Check`. */
 class Validator {
   constructor(readonly source: string) {}
 
@@ -96,41 +107,76 @@ class Validator {
     throw new TypeError(msg.recordBadField(this.source, field, expected, got));
   }
 
-  object(value: unknown, field: string): Obj {
+  object = (value: unknown, field: string): Obj => {
     if (typeof value !== "object" || value === null || Array.isArray(value)) {
-      this.fail(field, "an object", value);
+      this.fail(field || "(record)", "an object", value);
     }
     return value as Obj;
-  }
+  };
 
   /** Rejects unknown keys and missing ones (in declaration order, so errors are stable). */
   keys(obj: Obj, field: string, keys: readonly string[]): void {
-    for (const key of Object.keys(obj)) {
-      if (!keys.includes(key)) {
-        throw new TypeError(msg.recordUnknownField(this.source, field ? `${field}.${key}` : key));
-      }
+    const name = (key: string) => field ? `${field}.${key}` : key;
+    const unknown = Object.keys(obj).find((key) => !keys.includes(key));
+    if (unknown !== undefined) {
+      throw new TypeError(msg.recordUnknownField(this.source, name(unknown)));
     }
-    for (const key of keys) {
-      if (!(key in obj)) {
-        throw new TypeError(msg.recordMissingField(this.source, field ? `${field}.${key}` : key));
-      }
+    const missing = keys.find((key) => !(key in obj));
+    if (missing !== undefined) {
+      throw new TypeError(msg.recordMissingField(this.source, name(missing)));
     }
   }
 
-  string(value: unknown, field: string, nonEmpty = true): string {
-    if (typeof value !== "string" || (nonEmpty && value === "")) {
-      this.fail(field, nonEmpty ? "a non-empty string" : "a string", value);
-    }
+  /** An object with exactly the fields of `checks`, each checked. */
+  fields<T>(checks: Checks<T>): Check<T> {
+    const keys = Object.keys(checks) as (keyof T & string)[];
+    return (value, field) => {
+      const obj = this.object(value, field);
+      this.keys(obj, field, keys);
+      const out: Partial<T> = {};
+      for (const key of keys) out[key] = checks[key](obj[key], field ? `${field}.${key}` : key);
+      return out as T;
+    };
+  }
+
+  array<T>(item: Check<T>): Check<T[]> {
+    return (value, field) => {
+      if (!Array.isArray(value)) this.fail(field, "an array", value);
+      return value.map((v, i) => item(v, `${field}[${i}]`));
+    };
+  }
+
+  nullable<T>(check: Check<T>): Check<T | null> {
+    return (value, field) => value === null ? null : check(value, field);
+  }
+
+  oneOf<T extends string>(values: readonly T[]): Check<T> {
+    return (value, field) => {
+      if (!(values as readonly unknown[]).includes(value)) {
+        this.fail(field, `one of ${values.join(", ")}`, value);
+      }
+      return value as T;
+    };
+  }
+
+  string = (value: unknown, field: string): string => {
+    if (typeof value !== "string" || value === "") this.fail(field, "a non-empty string", value);
     return value;
-  }
+  };
 
-  nullableString(value: unknown, field: string): string | null {
+  /** A string that may be empty. */
+  text = (value: unknown, field: string): string => {
+    if (typeof value !== "string") this.fail(field, "a string", value);
+    return value;
+  };
+
+  nullableString = (value: unknown, field: string): string | null => {
     if (value !== null && typeof value !== "string") this.fail(field, "a string or null", value);
     return value;
-  }
+  };
 
   /** A 32-bit signed integer (the database's INTEGER). */
-  integer(value: unknown, field: string): number {
+  integer = (value: unknown, field: string): number => {
     if (
       typeof value !== "number" || !Number.isInteger(value) || value < -(2 ** 31) ||
       value >= 2 ** 31
@@ -138,74 +184,65 @@ class Validator {
       this.fail(field, "an integer in [-2^31, 2^31)", value);
     }
     return value;
-  }
+  };
 
-  nullableInteger(value: unknown, field: string): number | null {
-    return value === null ? null : this.integer(value, field);
-  }
-
-  boolean(value: unknown, field: string): boolean {
+  boolean = (value: unknown, field: string): boolean => {
     if (typeof value !== "boolean") this.fail(field, "a boolean", value);
     return value;
-  }
+  };
 
   /** A number; non-finite values may arrive as "NaN" / "Infinity" / "-Infinity". */
-  number(value: unknown, field: string): number {
+  number = (value: unknown, field: string): number => {
     if (typeof value === "number") return value;
     if (typeof value === "string" && value in NON_FINITE) return NON_FINITE[value]!;
     return this.fail(field, 'a number (or "NaN", "Infinity", "-Infinity")', value);
-  }
+  };
 
-  isoDate(value: unknown, field: string): string {
+  isoDate = (value: unknown, field: string): string => {
     if (typeof value !== "string" || !/^\d{4}-\d\d-\d\dT/.test(value) || isNaN(Date.parse(value))) {
       this.fail(field, "an ISO 8601 date-time string", value);
     }
     return value;
-  }
+  };
 
-  array<T>(value: unknown, field: string, item: (v: unknown, field: string) => T): T[] {
-    if (!Array.isArray(value)) this.fail(field, "an array", value);
-    return value.map((v, i) => item(v, `${field}[${i}]`));
-  }
+  /** An object of strings (they may be empty). */
+  strings = (value: unknown, field: string): Record<string, string> => {
+    const obj = this.object(value, field);
+    return Object.fromEntries(
+      Object.entries(obj).map(([key, v]) => [key, this.text(v, `${field}.${key}`)]),
+    );
+  };
 }
 
-/**
- * The field names of `T`, in the order given. The argument must name every field of `T` and no
- * other, so a field added to the declaration fails to compile until it is listed here.
- */
-function fieldNames<T>(fields: { readonly [K in keyof T]-?: 0 }): readonly string[] {
-  return Object.keys(fields);
+/** The checks of a whole record, one per field of {@linkcode RunRecord}. */
+function recordChecks(v: Validator): Checks<RunRecord> {
+  return {
+    hash: v.string,
+    ablation: v.string,
+    variant: v.string,
+    seed: v.integer,
+    preset: v.string,
+    config: (value, field) => (v.object(value, field), value),
+    overrides: v.object,
+    status: v.oneOf(RecordStatus),
+    startedAt: v.isoDate,
+    endedAt: v.isoDate,
+    backend: v.text,
+    host: v.text,
+    versions: v.strings,
+    git: v.fields({ commit: v.nullableString, dirty: v.nullable(v.boolean) }),
+    error: v.nullableString,
+    failedStep: v.nullable(v.integer),
+    metrics: v.array(v.fields({ step: v.integer, name: v.string, value: v.number })),
+    results: v.array(v.fields({ split: v.string, metric: v.string, value: v.number })),
+    classIou: v.array(
+      v.fields({ className: v.string, seen: v.boolean, iou: v.nullable(v.number) }),
+    ),
+    artifacts: v.array(
+      v.fields<RecordArtifact>({ kind: v.string, path: v.string, sha256: v.string }),
+    ),
+  };
 }
-
-type Row<K extends keyof RunRecord> = RunRecord[K] extends readonly (infer R)[] ? R : never;
-
-const RECORD_KEYS = fieldNames<RunRecord>({
-  hash: 0,
-  ablation: 0,
-  variant: 0,
-  seed: 0,
-  preset: 0,
-  config: 0,
-  overrides: 0,
-  status: 0,
-  startedAt: 0,
-  endedAt: 0,
-  backend: 0,
-  host: 0,
-  versions: 0,
-  git: 0,
-  error: 0,
-  failedStep: 0,
-  metrics: 0,
-  results: 0,
-  classIou: 0,
-  artifacts: 0,
-});
-const GIT_KEYS = fieldNames<RunRecord["git"]>({ commit: 0, dirty: 0 });
-const METRIC_KEYS = fieldNames<Row<"metrics">>({ step: 0, name: 0, value: 0 });
-const RESULT_KEYS = fieldNames<Row<"results">>({ split: 0, metric: 0, value: 0 });
-const CLASS_IOU_KEYS = fieldNames<Row<"classIou">>({ className: 0, seen: 0, iou: 0 });
-const ARTIFACT_KEYS = fieldNames<RecordArtifact>({ kind: 0, path: 0, sha256: 0 });
 
 /**
  * Checks that `value` is a {@linkcode RunRecord} and returns it normalised (non-finite number
@@ -223,93 +260,14 @@ const ARTIFACT_KEYS = fieldNames<RecordArtifact>({ kind: 0, path: 0, sha256: 0 }
  */
 export function validateRunRecord(value: unknown, source: string): RunRecord {
   const v = new Validator(source);
-  const o = v.object(value, "(record)");
-  v.keys(o, "", RECORD_KEYS);
-  const status = o.status as RecordStatus;
-  if (!(RecordStatus as readonly unknown[]).includes(status)) {
-    v.fail("status", `one of ${RecordStatus.join(", ")}`, status);
-  }
-  v.object(o.config, "config");
-  const overrides = v.object(o.overrides, "overrides");
-  const versionsObj = v.object(o.versions, "versions");
-  const versions: Record<string, string> = {};
-  for (const [k, val] of Object.entries(versionsObj)) {
-    versions[k] = v.string(val, `versions.${k}`, false);
-  }
-  const git = v.object(o.git, "git");
-  v.keys(git, "git", GIT_KEYS);
-  if (git.dirty !== null) v.boolean(git.dirty, "git.dirty");
-
-  const metrics = v.array(o.metrics, "metrics", (m, f) => {
-    const r = v.object(m, f);
-    v.keys(r, f, METRIC_KEYS);
-    return {
-      step: v.integer(r.step, `${f}.step`),
-      name: v.string(r.name, `${f}.name`),
-      value: v.number(r.value, `${f}.value`),
-    };
-  });
-  const results = v.array(o.results, "results", (m, f) => {
-    const r = v.object(m, f);
-    v.keys(r, f, RESULT_KEYS);
-    return {
-      split: v.string(r.split, `${f}.split`),
-      metric: v.string(r.metric, `${f}.metric`),
-      value: v.number(r.value, `${f}.value`),
-    };
-  });
-  const seenResults = new Set<string>();
-  for (const r of results) {
+  const record = v.fields(recordChecks(v))(value, "");
+  const seen = new Set<string>();
+  for (const r of record.results) {
     const key = JSON.stringify([r.split, r.metric]);
-    if (seenResults.has(key)) {
-      throw new TypeError(msg.recordDuplicateResult(source, r.split, r.metric));
-    }
-    seenResults.add(key);
+    if (seen.has(key)) throw new TypeError(msg.recordDuplicateResult(source, r.split, r.metric));
+    seen.add(key);
   }
-  const classIou = v.array(o.classIou, "classIou", (m, f) => {
-    const r = v.object(m, f);
-    v.keys(r, f, CLASS_IOU_KEYS);
-    return {
-      className: v.string(r.className, `${f}.className`),
-      seen: v.boolean(r.seen, `${f}.seen`),
-      iou: r.iou === null ? null : v.number(r.iou, `${f}.iou`),
-    };
-  });
-  const artifacts = v.array(o.artifacts, "artifacts", (m, f) => {
-    const r = v.object(m, f);
-    v.keys(r, f, ARTIFACT_KEYS);
-    return {
-      kind: v.string(r.kind, `${f}.kind`),
-      path: v.string(r.path, `${f}.path`),
-      sha256: v.string(r.sha256, `${f}.sha256`),
-    };
-  });
-
-  return {
-    hash: v.string(o.hash, "hash"),
-    ablation: v.string(o.ablation, "ablation"),
-    variant: v.string(o.variant, "variant"),
-    seed: v.integer(o.seed, "seed"),
-    preset: v.string(o.preset, "preset"),
-    config: o.config,
-    overrides,
-    status,
-    startedAt: v.isoDate(o.startedAt, "startedAt"),
-    endedAt: v.isoDate(o.endedAt, "endedAt"),
-    backend: v.string(o.backend, "backend", false),
-    host: v.string(o.host, "host", false),
-    versions,
-    git: {
-      commit: v.nullableString(git.commit, "git.commit"),
-      dirty: git.dirty as boolean | null,
-    },
-    error: v.nullableString(o.error, "error"),
-    failedStep: v.nullableInteger(o.failedStep, "failedStep"),
-    metrics,
-    results,
-    classIou,
-    artifacts,
-  };
+  return record;
 }
 
 // ---------------------------------------------------------------- files
@@ -359,22 +317,11 @@ export async function writeRunRecord(dir: string, record: RunRecord): Promise<st
  * JSON, `TypeError` for a wrong or missing field, `Deno.errors.NotFound` for a missing file.
  */
 export async function readRunRecord(path: string): Promise<RunRecord> {
-  let text: string;
-  try {
-    text = await Deno.readTextFile(path);
-  } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    if (error instanceof Deno.errors.NotFound) {
-      throw new Deno.errors.NotFound(msg.recordUnreadable(path, "no such file"), { cause: error });
-    }
-    throw new Error(msg.recordUnreadable(path, reason), { cause: error });
-  }
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (error) {
-    throw new SyntaxError(msg.recordNotJson(path, (error as Error).message), { cause: error });
-  }
+  const value = await readJsonFile(path, {
+    missing: (file) => msg.recordUnreadable(file, "no such file"),
+    notJson: msg.recordNotJson,
+    unreadable: msg.recordUnreadable,
+  });
   return validateRunRecord(value, path);
 }
 

@@ -20,22 +20,21 @@ import * as msg from "../../lib/sweep/messages.ts";
 import { executeJob } from "../../lib/sweep/run_job.ts";
 import { loadTeacher } from "../../lib/teacher/load.ts";
 import { readSafetensors, sha256Hex } from "../../lib/teacher/safetensors.ts";
+import { tinyConfig } from "../c2s/_fixtures.ts";
 import { tempArea } from "./_sweep.ts";
 
 const TEACHER = fileURLToPath(new URL("../c2s/_tiny_teacher_module.ts", import.meta.url));
 
 function tinyJob(work: string, patch: (c: C2SConfig) => void = () => {}): RunJob {
-  const config = structuredClone(DEFAULT_CONFIG) as C2SConfig;
-  config.data.trainScenes = 12;
-  config.data.evalScenes = 6;
-  config.student.width = 4;
-  config.pseudoMask.maxLatent = 2;
-  config.latent.heads = 2;
-  config.train.steps = 3;
-  config.train.batchSize = 4;
-  config.train.evalEvery = 0;
-  config.train.logEvery = 1;
-  patch(config);
+  // The tiny fixtures' config on the benchmark's scenes: default split and windows, 3 steps.
+  const config = tinyConfig((c) => {
+    c.data.unseen = [...DEFAULT_CONFIG.data.unseen];
+    c.pseudoMask.windowSizes = [...DEFAULT_CONFIG.pseudoMask.windowSizes];
+    c.data.trainScenes = 12;
+    c.data.evalScenes = 6;
+    c.train.steps = 3;
+    patch(c);
+  });
   return {
     format: JOB_FORMAT,
     hash: "h1",

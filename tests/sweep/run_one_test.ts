@@ -38,6 +38,16 @@ async function trioJobs(work: string, teacher: string = TINY_TEACHER): Promise<s
   return out;
 }
 
+/** Saves the tiny teacher as a checkpoint folder `teacher/` under `root`. */
+async function tinyCheckpoint(root: string): Promise<{ dir: string; hash: string }> {
+  const dir = join(root, "teacher");
+  await initBackend("wasm");
+  const model = tinyTeacher();
+  const hash = await saveTeacher(dir, TINY_TEACHER_CONFIG, model.weights);
+  model.dispose();
+  return { dir, hash };
+}
+
 async function sha256(path: string): Promise<string> {
   const digest = await crypto.subtle.digest("SHA-256", await Deno.readFile(path));
   return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
@@ -127,11 +137,7 @@ Deno.test("run-one with an unknown hash says where it looked and exits with 2", 
 
 Deno.test("run-one loads a teacher checkpoint folder and records its card as an artifact", async () => {
   await using area = await tempArea();
-  const dir = join(area.dir, "teacher");
-  await initBackend("wasm");
-  const model = tinyTeacher();
-  const hash = await saveTeacher(dir, TINY_TEACHER_CONFIG, model.weights);
-  model.dispose();
+  const { dir, hash } = await tinyCheckpoint(area.dir);
   const card = join(dir, "card.json");
   await Deno.writeTextFile(card, JSON.stringify({ format: "c2s-mini-clip-card", sha256: hash }));
   const [jobPath] = await trioJobs(area.work, dir);
@@ -150,11 +156,7 @@ Deno.test("run-one loads a teacher checkpoint folder and records its card as an 
 
 Deno.test("run-one records a failed run when the teacher is not the one the job was hashed with", async () => {
   await using area = await tempArea();
-  const dir = join(area.dir, "teacher");
-  await initBackend("wasm");
-  const model = tinyTeacher();
-  const hash = await saveTeacher(dir, TINY_TEACHER_CONFIG, model.weights);
-  model.dispose();
+  const { dir, hash } = await tinyCheckpoint(area.dir);
   const [jobPath] = await trioJobs(area.work);
   const job = await readJob(jobPath!);
   const records = join(area.dir, "records");
