@@ -326,27 +326,27 @@ export async function runSweep(
           return { status: record.status, error: record.error, results: record.results };
         } catch (error) {
           const text = msg.recordUnusable(path, (error as Error).message);
-          await store.failRun(run.hash, text);
+          await store.endRun(run.hash, "failed", text);
           return { status: "failed", error: text, results: [] };
         }
       }
       if (outcome.startError !== null) {
-        await store.failRun(run.hash, outcome.startError.message);
+        await store.endRun(run.hash, "failed", outcome.startError.message);
         return { status: "failed", error: outcome.startError.message, results: [] };
       }
       const exit = outcome.exit!;
       const how = msg.exitDescription(exit.code, exit.signal);
       if (outcome.stopped) {
-        await store.interruptRun(run.hash, { reason: msg.STOPPED_BY_USER });
+        await store.endRun(run.hash, "interrupted", msg.STOPPED_BY_USER);
         return { status: "interrupted", error: msg.STOPPED_BY_USER, results: [] };
       }
       const detail = outcome.error?.message ?? outcome.stderr;
       const text = msg.childDiedWithoutRecord(outcome.pid ?? 0, how, detail);
       if (exit.signal !== null) {
-        await store.interruptRun(run.hash, { reason: text });
+        await store.endRun(run.hash, "interrupted", text);
         return { status: "interrupted", error: text, results: [] };
       }
-      await store.failRun(run.hash, text);
+      await store.endRun(run.hash, "failed", text);
       return { status: "failed", error: text, results: [] };
     };
 
@@ -480,18 +480,15 @@ async function settleEarlierRuns(
       const planned = byHash.get(run.id);
       if (planned) log(msg.reaped(runLabel(planned), run.pid));
     }
-    const rows = await store.queryObjects(
-      "SELECT id, pid FROM runs WHERE status = 'running' ORDER BY id",
-    );
-    const live = rows.filter((r) => byHash.has(String(r.id)));
+    const live = (await store.runningRuns()).filter((r) => byHash.has(r.id));
     if (live.length === 0) return new Set();
     if (Date.now() >= deadline || options.stop?.aborted) {
       for (const r of live) {
-        log(msg.stillRunning(runLabel(byHash.get(String(r.id))!), Number(r.pid)));
+        log(msg.stillRunning(runLabel(byHash.get(r.id)!), r.pid ?? 0));
       }
-      return new Set(live.map((r) => String(r.id)));
+      return new Set(live.map((r) => r.id));
     }
     await new Promise((resolve) => setTimeout(resolve, 250));
-    await ingest(live.map((r) => String(r.id)));
+    await ingest(live.map((r) => r.id));
   }
 }

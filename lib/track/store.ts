@@ -18,7 +18,7 @@
 
 import {
   BOOLEAN,
-  type DuckDBAppender,
+  DOUBLE,
   type DuckDBConnection,
   DuckDBInstance,
   type DuckDBType,
@@ -29,14 +29,22 @@ import {
   VARCHAR,
 } from "@duckdb/node-api";
 import { resolve } from "node:path";
-import { flattenConfig, type ParamRow } from "./flatten.ts";
+import { flattenConfig } from "./flatten.ts";
 import * as msg from "./messages.ts";
 import { type RunRecord, validateRunRecord } from "./record.ts";
 import {
+  columnNames,
+  type Row,
+  RUN_PART_TABLES,
+  type RunPartTable,
   type RunStatus,
   SCHEMA_VERSION,
   schemaStatements,
+  type SqlType,
   T_CRIT_MAX_DF,
+  type TableDef,
+  type TableName,
+  TABLES,
   tCritRows,
 } from "./schema.ts";
 import { hostName, isProcessAlive } from "./_process.ts";
@@ -98,31 +106,34 @@ export interface RunStoreOptions {
 }
 
 /** What {@linkcode RunStore.startRun} needs of a planned run (a `PlannedRun` from lib/spec fits). */
-export interface PlannedRunInfo {
-  hash: string;
-  ablation: string;
-  variant: string;
-  seed: number;
-  preset: string;
-  config: unknown;
-  overrides: Record<string, unknown>;
-}
+export type PlannedRunInfo = Pick<
+  RunRecord,
+  "hash" | "ablation" | "variant" | "seed" | "preset" | "config" | "overrides"
+>;
+
+/**
+ * What the `runs` row of a run says, in a record's terms: a record's fields, a status that may
+ * be `running`, and the process id (`null` keeps the one stored).
+ */
+type RunFacts =
+  & Omit<
+    RunRecord,
+    "status" | "endedAt" | "backend" | "metrics" | "results" | "classIou" | "artifacts"
+  >
+  & {
+    status: RunStatus;
+    endedAt: string | null;
+    backend: string | null;
+    pid: number | null;
+  };
 
 /** Process facts recorded when a run starts. */
-export interface RunStartInfo {
-  /** @default Deno.pid */
-  pid?: number;
-  /** @default Deno.hostname() */
-  host?: string;
-  /** @default null */
-  backend?: string | null;
-  /** @default {} */
-  versions?: Record<string, string>;
-  /** @default { commit: null, dirty: null } */
-  git?: { commit: string | null; dirty: boolean | null };
-  /** @default now */
-  startedAt?: Date;
-}
+export type RunStartInfo =
+  & Partial<Pick<RunFacts, "pid" | "host" | "backend" | "versions" | "git">>
+  & {
+    /** @default now */
+    startedAt?: Date;
+  };
 
 /** A run {@linkcode RunStore.reapDeadRuns} marked interrupted. */
 export interface ReapedRun {
@@ -132,6 +143,12 @@ export interface ReapedRun {
   seed: number;
   pid: number;
   host: string;
+}
+
+/** A run marked `running`, and the process that holds it (`null`: unknown). */
+export interface RunningRun {
+  id: string;
+  pid: number | null;
 }
 
 /** One row of the paper's reported values. */
@@ -147,13 +164,6 @@ export interface PaperValueRow {
 export interface QueryResult {
   columns: string[];
   rows: JsonValue[][];
-}
-
-/** A metric row for {@linkcode RunStore.appendMetrics}. */
-export interface MetricRow {
-  step: number;
-  name: string;
-  value: number;
 }
 
 const LOCK_ERROR = /Could not set lock on file/i;
@@ -179,77 +189,9 @@ function fileExists(path: string): boolean {
   }
 }
 
-function micros(date: Date): DuckDBValue {
-  return timestampValue(BigInt(date.getTime()) * 1000n);
-}
-
-function errorText(error: unknown): string {
-  if (error instanceof Error) return error.stack ?? `${error.name}: ${error.message}`;
-  return String(error);
-}
-
-const RUN_COLUMNS = [
-  "id",
-  "hash",
-  "ablation",
-  "variant",
-  "seed",
-  "preset",
-  "config",
-  "overrides",
-  "status",
-  "started_at",
-  "ended_at",
-  "git_commit",
-  "git_dirty",
-  "versions",
-  "backend",
-  "host",
-  "pid",
-  "error",
-  "failed_step",
-] as const;
-const RUN_TYPES: DuckDBType[] = [
-  VARCHAR,
-  VARCHAR,
-  VARCHAR,
-  VARCHAR,
-  INTEGER,
-  VARCHAR,
-  VARCHAR,
-  VARCHAR,
-  VARCHAR,
-  TIMESTAMP,
-  TIMESTAMP,
-  VARCHAR,
-  BOOLEAN,
-  VARCHAR,
-  VARCHAR,
-  VARCHAR,
-  INTEGER,
-  VARCHAR,
-  INTEGER,
-];
-const JSON_COLUMNS = new Set(["config", "overrides", "versions"]);
-/** Columns an upsert keeps from the first plan that produced the run. */
-const KEEP_ON_CONFLICT = new Set(["id", "ablation", "variant", "seed"]);
-
-function upsertRunSql(keepPid: boolean): string {
-  const values = RUN_COLUMNS.map((c) => JSON_COLUMNS.has(c) ? "?::JSON" : "?").join(", ");
-  const updates = RUN_COLUMNS.filter((c) => !KEEP_ON_CONFLICT.has(c))
-    .map((c) =>
-      c === "pid" && keepPid ? "pid = coalesce(excluded.pid, runs.pid)" : `${c} = excluded.${c}`
-    )
-    .join(", ");
-  return `INSERT INTO runs (${RUN_COLUMNS.join(", ")}) VALUES (${values}) ` +
-    `ON CONFLICT (id) DO UPDATE SET ${updates}`;
-}
-
-const CHILD_TABLES = ["params", "metrics", "results", "class_iou", "artifacts"] as const;
-
 /**
  * The DuckDB run store. Open with {@linkcode RunStore.open}, close with
- * {@linkcode RunStore.close} (or `await using`).
+ * {@linkcode RunStore.close}.
  *
  * @example
  * ```ts ignore
@@ -346,11 +288,6 @@ export class RunStore {
     return new RunStore(path, readOnly, instance, conn, key);
   }
 
-  /** Whether {@linkcode close} has run. */
-  get closed(): boolean {
-    return this.#conn === null;
-  }
-
   /** Waits for pending calls, then closes the connection and the database. Idempotent. */
   async close(): Promise<void> {
     await this.#tail.catch(() => {});
@@ -368,11 +305,6 @@ export class RunStore {
     }
   }
 
-  /** `await using store = await RunStore.open(...)` closes it at scope end. */
-  [Symbol.asyncDispose](): Promise<void> {
-    return this.close();
-  }
-
   // ------------------------------------------------------------ lifecycle
 
   /**
@@ -380,98 +312,37 @@ export class RunStore {
    * attempt of the same hash, whose curves, results, class IoUs and artifacts are cleared), its
    * flattened config goes to `params`, and its own (ablation, variant) to `run_variants`.
    */
-  async startRun(run: PlannedRunInfo, info: RunStartInfo = {}): Promise<void> {
+  startRun(run: PlannedRunInfo, info: RunStartInfo = {}): Promise<void> {
     checkPlannedRun(run);
-    return await this.#write(async (conn) => {
-      const values: DuckDBValue[] = [
-        run.hash,
-        run.hash,
-        run.ablation,
-        run.variant,
-        run.seed,
-        run.preset,
-        JSON.stringify(run.config ?? null),
-        JSON.stringify(run.overrides ?? {}),
-        "running",
-        micros(info.startedAt ?? new Date()),
-        null,
-        info.git?.commit ?? null,
-        info.git?.dirty ?? null,
-        JSON.stringify(info.versions ?? {}),
-        info.backend ?? null,
-        info.host ?? hostName(),
-        info.pid ?? Deno.pid,
-        null,
-        null,
-      ];
-      await conn.run(upsertRunSql(false), values, RUN_TYPES);
-      await clearChildren(conn, run.hash);
-      await appendParams(conn, run.hash, flattenConfig(run.config));
-      await insertMembership(conn, run.ablation, run.variant, run.hash, run.seed);
-    });
-  }
-
-  /** Marks run `id` finished (status, end time). Unknown ids are a `RangeError`. */
-  finishRun(id: string, options: { endedAt?: Date } = {}): Promise<void> {
-    return this.#setStatus(id, "finished", null, null, options.endedAt);
-  }
-
-  /**
-   * Marks run `id` failed with `error` (an Error's stack, or its text) at training step `step`.
-   */
-  failRun(
-    id: string,
-    error: unknown,
-    step: number | null = null,
-    options: { endedAt?: Date } = {},
-  ): Promise<void> {
-    return this.#setStatus(id, "failed", errorText(error), step, options.endedAt);
-  }
-
-  /** Marks run `id` interrupted (Ctrl-C, a stopped worker), with an optional reason. */
-  interruptRun(id: string, options: { reason?: string; endedAt?: Date } = {}): Promise<void> {
-    return this.#setStatus(
-      id,
-      "interrupted",
-      options.reason ?? msg.INTERRUPTED,
-      null,
-      options.endedAt,
+    return this.#write((conn) =>
+      writeRun(conn, {
+        ...run,
+        status: "running",
+        startedAt: (info.startedAt ?? new Date()).toISOString(),
+        endedAt: null,
+        backend: info.backend ?? null,
+        host: info.host ?? hostName(),
+        versions: info.versions ?? {},
+        git: info.git ?? { commit: null, dirty: null },
+        pid: info.pid ?? Deno.pid,
+        error: null,
+        failedStep: null,
+      })
     );
   }
 
-  #setStatus(
-    id: string,
-    status: RunStatus,
-    error: string | null,
-    step: number | null,
-    endedAt: Date | undefined,
-  ): Promise<void> {
+  /**
+   * Ends run `id` without a record: status `failed` or `interrupted`, end time now and `reason`
+   * as its error. Unknown ids are a `RangeError`.
+   */
+  endRun(id: string, status: "failed" | "interrupted", reason: string): Promise<void> {
     return this.#write(async (conn) => {
       const reader = await conn.runAndReadAll(
-        "UPDATE runs SET status = ?, ended_at = ?, error = ?, failed_step = ? WHERE id = ? RETURNING id",
-        [status, micros(endedAt ?? new Date()), error, step, id],
-        [VARCHAR, TIMESTAMP, VARCHAR, INTEGER, VARCHAR],
+        "UPDATE runs SET status = ?, ended_at = ?, error = ? WHERE id = ? RETURNING id",
+        [status, now(), reason, id],
+        [VARCHAR, TIMESTAMP, VARCHAR, VARCHAR],
       );
       if (reader.currentRowCount === 0) throw new RangeError(msg.unknownRun(id));
-    });
-  }
-
-  /**
-   * Appends curve points to a run while it trains (they are replaced by the record's curves when
-   * the record is ingested). Unknown ids are a `RangeError`.
-   */
-  appendMetrics(id: string, rows: readonly MetricRow[]): Promise<void> {
-    return this.#write(async (conn) => {
-      await requireRun(conn, id);
-      await withAppender(conn, "metrics", (a) => {
-        for (const m of rows) {
-          a.appendVarchar(id);
-          a.appendInteger(m.step);
-          a.appendVarchar(m.name);
-          a.appendDouble(m.value);
-          a.endRow();
-        }
-      });
     });
   }
 
@@ -484,69 +355,19 @@ export class RunStore {
   ingestRecord(record: RunRecord): Promise<string> {
     return this.#write(async (conn) => {
       const r = validateRunRecord(record, `record ${record.hash}`);
-      const values: DuckDBValue[] = [
-        r.hash,
-        r.hash,
-        r.ablation,
-        r.variant,
-        r.seed,
-        r.preset,
-        JSON.stringify(r.config),
-        JSON.stringify(r.overrides),
-        r.status,
-        micros(new Date(r.startedAt)),
-        micros(new Date(r.endedAt)),
-        r.git.commit,
-        r.git.dirty,
-        JSON.stringify(r.versions),
-        r.backend,
-        r.host,
-        null,
-        r.error,
-        r.failedStep,
-      ];
-      await conn.run(upsertRunSql(true), values, RUN_TYPES);
-      await clearChildren(conn, r.hash);
-      await appendParams(conn, r.hash, flattenConfig(r.config));
-      await withAppender(conn, "metrics", (a) => {
-        for (const m of r.metrics) {
-          a.appendVarchar(r.hash);
-          a.appendInteger(m.step);
-          a.appendVarchar(m.name);
-          a.appendDouble(m.value);
-          a.endRow();
-        }
+      const id = r.hash;
+      await writeRun(conn, { ...r, pid: null }, {
+        metrics: r.metrics.map((m) => ({ run_id: id, ...m })),
+        results: r.results.map((m) => ({ run_id: id, ...m })),
+        class_iou: r.classIou.map((c) => ({
+          run_id: id,
+          class: c.className,
+          seen: c.seen,
+          iou: c.iou,
+        })),
+        artifacts: r.artifacts.map((a) => ({ run_id: id, ...a })),
       });
-      await withAppender(conn, "results", (a) => {
-        for (const m of r.results) {
-          a.appendVarchar(r.hash);
-          a.appendVarchar(m.split);
-          a.appendVarchar(m.metric);
-          a.appendDouble(m.value);
-          a.endRow();
-        }
-      });
-      await withAppender(conn, "class_iou", (a) => {
-        for (const c of r.classIou) {
-          a.appendVarchar(r.hash);
-          a.appendVarchar(c.className);
-          a.appendBoolean(c.seen);
-          if (c.iou === null) a.appendNull();
-          else a.appendDouble(c.iou);
-          a.endRow();
-        }
-      });
-      await withAppender(conn, "artifacts", (a) => {
-        for (const f of r.artifacts) {
-          a.appendVarchar(r.hash);
-          a.appendVarchar(f.kind);
-          a.appendVarchar(f.path);
-          a.appendVarchar(f.sha256);
-          a.endRow();
-        }
-      });
-      await insertMembership(conn, r.ablation, r.variant, r.hash, r.seed);
-      return r.hash;
+      return id;
     });
   }
 
@@ -560,7 +381,9 @@ export class RunStore {
     runId: string,
     seed: number,
   ): Promise<void> {
-    return this.#write((conn) => insertMembership(conn, ablation, variant, runId, seed));
+    return this.#write((conn) =>
+      insertMembership(conn, { ablation, variant, run_id: runId, seed })
+    );
   }
 
   /** Ids (= config hashes) of every finished run, for skipping work already done. */
@@ -571,12 +394,17 @@ export class RunStore {
     });
   }
 
-  /** The status of run `id`, or `null` when the store has no such run. */
-  runStatus(id: string): Promise<RunStatus | null> {
+  /** Every run marked `running`, by id, with the process that holds it. */
+  runningRuns(): Promise<RunningRun[]> {
     return this.#read(async (conn) => {
-      const reader = await conn.runAndReadAll("SELECT status FROM runs WHERE id = ?", [id]);
-      const row = reader.getRowsJS()[0];
-      return row ? (row[0] as RunStatus) : null;
+      const reader = await conn.runAndReadAll(
+        "SELECT id, pid FROM runs WHERE status = ? ORDER BY id",
+        ["running"],
+      );
+      return reader.getRowsJS().map(([id, pid]) => ({
+        id: String(id),
+        pid: pid === null ? null : Number(pid),
+      }));
     });
   }
 
@@ -590,26 +418,25 @@ export class RunStore {
     const host = options.host ?? hostName();
     return this.#write(async (conn) => {
       const reader = await conn.runAndReadAll(
-        "SELECT id, ablation, variant, seed, pid, host FROM runs " +
+        "SELECT id, ablation, variant, seed, pid FROM runs " +
           "WHERE status = 'running' AND host = ? AND pid IS NOT NULL ORDER BY id",
         [host],
       );
       const reaped: ReapedRun[] = [];
-      for (const row of reader.getRowObjectsJS()) {
-        const pid = Number(row.pid);
-        if (isProcessAlive(pid)) continue;
+      for (const [id, ablation, variant, seed, pid] of reader.getRowsJS()) {
+        if (isProcessAlive(Number(pid))) continue;
         const run: ReapedRun = {
-          id: String(row.id),
-          ablation: String(row.ablation),
-          variant: String(row.variant),
-          seed: Number(row.seed),
-          pid,
+          id: String(id),
+          ablation: String(ablation),
+          variant: String(variant),
+          seed: Number(seed),
+          pid: Number(pid),
           host,
         };
         await conn.run(
           "UPDATE runs SET status = 'interrupted', ended_at = ?, error = ? " +
             "WHERE id = ? AND status = 'running'",
-          [micros(new Date()), msg.reapedError(pid, host), run.id],
+          [now(), msg.reapedError(run.pid, host), run.id],
           [TIMESTAMP, VARCHAR, VARCHAR],
         );
         reaped.push(run);
@@ -624,36 +451,16 @@ export class RunStore {
    * `TypeError`. Returns the number of rows stored.
    */
   async setPaperValues(rows: readonly PaperValueRow[]): Promise<number> {
-    const seen = new Set<string>();
-    rows.forEach((row, i) => {
-      for (const field of ["tableId", "ablation", "variant", "metric"] as const) {
-        if (typeof row[field] !== "string" || row[field] === "") {
-          throw new TypeError(msg.badPaperValue(i, field, row[field]));
-        }
-      }
-      if (typeof row.value !== "number" || !Number.isFinite(row.value)) {
-        throw new TypeError(msg.badPaperValue(i, "value", row.value));
-      }
-      const key = JSON.stringify([row.ablation, row.variant, row.metric]);
-      if (seen.has(key)) {
-        throw new TypeError(msg.duplicatePaperValue(row.ablation, row.variant, row.metric));
-      }
-      seen.add(key);
-    });
+    checkPaperValues(rows);
     return await this.#write(async (conn) => {
       for (const ablation of new Set(rows.map((r) => r.ablation))) {
         await conn.run("DELETE FROM paper_values WHERE ablation = ?", [ablation]);
       }
-      await withAppender(conn, "paper_values", (a) => {
-        for (const row of rows) {
-          a.appendVarchar(row.tableId);
-          a.appendVarchar(row.ablation);
-          a.appendVarchar(row.variant);
-          a.appendVarchar(row.metric);
-          a.appendDouble(row.value);
-          a.endRow();
-        }
-      });
+      await appendRows(
+        conn,
+        "paper_values",
+        rows.map(({ tableId, ...row }) => ({ table_id: tableId, ...row })),
+      );
       return rows.length;
     });
   }
@@ -715,21 +522,158 @@ export class RunStore {
   }
 
   #write<T>(fn: (conn: DuckDBConnection) => Promise<T>): Promise<T> {
-    return this.#serial(async (conn) => {
-      await conn.run("BEGIN TRANSACTION");
-      try {
-        const result = await fn(conn);
-        await conn.run("COMMIT");
-        return result;
-      } catch (error) {
-        await conn.run("ROLLBACK").catch(() => {});
-        throw error;
-      }
-    });
+    return this.#serial((conn) => inTransaction(conn, () => fn(conn)));
   }
 }
 
-// ---------------------------------------------------------------- helpers
+// ---------------------------------------------------------------- writing rows
+
+/** The DuckDB type a value of each column type is bound and appended as. */
+const DUCKDB_TYPE: Record<SqlType, DuckDBType> = {
+  VARCHAR,
+  INTEGER,
+  DOUBLE,
+  BOOLEAN,
+  TIMESTAMP,
+  JSON: VARCHAR,
+};
+
+/** `value` of a `type` column as DuckDB takes it: JSON as its text, a Date as microseconds. */
+function duckValue(type: SqlType, value: unknown): DuckDBValue {
+  if (type === "JSON") return JSON.stringify(value ?? null);
+  if (value === null || value === undefined) return null;
+  if (type === "TIMESTAMP") return timestampValue(BigInt((value as Date).getTime()) * 1000n);
+  return value as DuckDBValue;
+}
+
+function now(): DuckDBValue {
+  return duckValue("TIMESTAMP", new Date());
+}
+
+/** `row`'s values in `table`'s column order, and the DuckDB types to bind or append them as. */
+function bindRow<T extends TableName>(table: T, row: Row<T>): [DuckDBValue[], DuckDBType[]] {
+  const columns: TableDef["columns"] = TABLES[table].columns;
+  const values: DuckDBValue[] = [];
+  const types: DuckDBType[] = [];
+  for (const [name, c] of Object.entries(columns)) {
+    values.push(duckValue(c.type, (row as Record<string, unknown>)[name]));
+    types.push(DUCKDB_TYPE[c.type]);
+  }
+  return [values, types];
+}
+
+/** Appends `rows` to `table` through DuckDB's appender. */
+async function appendRows<T extends TableName>(
+  conn: DuckDBConnection,
+  table: T,
+  rows: readonly Row<T>[],
+): Promise<void> {
+  const appender = await conn.createAppender(table);
+  try {
+    for (const row of rows) {
+      const [values, types] = bindRow(table, row);
+      values.forEach((value, i) => {
+        if (value === null) appender.appendNull();
+        else appender.appendValue(value, types[i]);
+      });
+      appender.endRow();
+    }
+    appender.flushSync();
+  } finally {
+    try {
+      appender.closeSync();
+    } catch {
+      // Already reported by the append or flush that failed.
+    }
+  }
+}
+
+/** `INSERT INTO table (every column) VALUES (?, ...)`. */
+function insertSql(table: TableName): string {
+  const columns = columnNames(table);
+  return `INSERT INTO ${table} (${columns.join(", ")}) VALUES (${
+    columns.map(() => "?").join(", ")
+  })`;
+}
+
+const RUN_COLUMNS = columnNames("runs");
+/** Columns an upsert keeps from the first plan that produced the run. */
+const KEEP_ON_CONFLICT: readonly string[] = ["id", "ablation", "variant", "seed"];
+/** Upserts a `runs` row; a `NULL` pid keeps the stored one. */
+const UPSERT_RUN = `${insertSql("runs")} ON CONFLICT (id) DO UPDATE SET ` +
+  RUN_COLUMNS.filter((c) => !KEEP_ON_CONFLICT.includes(c))
+    .map((c) => c === "pid" ? "pid = coalesce(excluded.pid, runs.pid)" : `${c} = excluded.${c}`)
+    .join(", ");
+
+/** The `runs` row of a run. */
+function runRow(r: RunFacts): Row<"runs"> {
+  return {
+    id: r.hash,
+    hash: r.hash,
+    ablation: r.ablation,
+    variant: r.variant,
+    seed: r.seed,
+    preset: r.preset,
+    config: r.config,
+    overrides: r.overrides,
+    status: r.status,
+    started_at: new Date(r.startedAt),
+    ended_at: r.endedAt === null ? null : new Date(r.endedAt),
+    git_commit: r.git.commit,
+    git_dirty: r.git.dirty,
+    versions: r.versions,
+    backend: r.backend,
+    host: r.host,
+    pid: r.pid,
+    error: r.error,
+    failed_step: r.failedStep,
+  };
+}
+
+/** Rows of the tables that hold a run's results (its `params` come from its config). */
+type RunResults = { readonly [T in Exclude<RunPartTable, "params">]?: readonly Row<T>[] };
+
+/**
+ * Writes one run: its `runs` row, its rows in every table that holds part of a run (earlier
+ * ones replaced: `params` from its config, the rest from `results`) and its own membership.
+ */
+async function writeRun(
+  conn: DuckDBConnection,
+  facts: RunFacts,
+  results: RunResults = {},
+): Promise<void> {
+  const run = runRow(facts);
+  await conn.run(UPSERT_RUN, ...bindRow("runs", run));
+  const params = flattenConfig(run.config).map((p) => ({ run_id: run.id, ...p }));
+  const parts = { ...results, params };
+  for (const table of RUN_PART_TABLES) {
+    await conn.run(`DELETE FROM ${table} WHERE run_id = ?`, [run.id]);
+    await appendRows<RunPartTable>(conn, table, parts[table] ?? []);
+  }
+  await insertMembership(conn, { ...run, run_id: run.id });
+}
+
+const UPSERT_MEMBERSHIP = `${
+  insertSql("run_variants")
+} ON CONFLICT DO UPDATE SET seed = excluded.seed`;
+
+async function insertMembership(conn: DuckDBConnection, row: Row<"run_variants">): Promise<void> {
+  await conn.run(UPSERT_MEMBERSHIP, ...bindRow("run_variants", row));
+}
+
+async function inTransaction<T>(conn: DuckDBConnection, fn: () => Promise<T>): Promise<T> {
+  await conn.run("BEGIN TRANSACTION");
+  try {
+    const result = await fn();
+    await conn.run("COMMIT");
+    return result;
+  } catch (error) {
+    await conn.run("ROLLBACK").catch(() => {});
+    throw error;
+  }
+}
+
+// ---------------------------------------------------------------- checks and schema
 
 function checkPlannedRun(run: PlannedRunInfo): void {
   for (const field of ["hash", "ablation", "variant", "preset"] as const) {
@@ -746,39 +690,44 @@ function checkPlannedRun(run: PlannedRunInfo): void {
   }
 }
 
+function checkPaperValues(rows: readonly PaperValueRow[]): void {
+  const seen = new Set<string>();
+  rows.forEach((row, i) => {
+    for (const field of ["tableId", "ablation", "variant", "metric"] as const) {
+      if (typeof row[field] !== "string" || row[field] === "") {
+        throw new TypeError(msg.badPaperValue(i, field, row[field]));
+      }
+    }
+    if (typeof row.value !== "number" || !Number.isFinite(row.value)) {
+      throw new TypeError(msg.badPaperValue(i, "value", row.value));
+    }
+    const key = JSON.stringify([row.ablation, row.variant, row.metric]);
+    if (seen.has(key)) {
+      throw new TypeError(msg.duplicatePaperValue(row.ablation, row.variant, row.metric));
+    }
+    seen.add(key);
+  });
+}
+
 async function applySchema(conn: DuckDBConnection, path: string): Promise<void> {
-  await conn.run("BEGIN TRANSACTION");
-  try {
+  await inTransaction(conn, async () => {
     for (const sql of schemaStatements()) await conn.run(sql);
     const found = await schemaVersion(conn);
     if (found !== null && found > SCHEMA_VERSION) {
       throw new Error(msg.schemaTooNew(path, found, SCHEMA_VERSION));
     }
     if (found === null) {
-      await conn.run("INSERT INTO schema_version VALUES (?, ?)", [
-        SCHEMA_VERSION,
-        micros(new Date()),
-      ], [
-        INTEGER,
-        TIMESTAMP,
-      ]);
+      await appendRows(conn, "schema_version", [{
+        version: SCHEMA_VERSION,
+        applied_at: new Date(),
+      }]);
     }
     const count = await conn.runAndReadAll("SELECT count(*) FROM t_crit");
     if (Number(count.getRowsJS()[0]?.[0]) !== T_CRIT_MAX_DF) {
       await conn.run("DELETE FROM t_crit");
-      await withAppender(conn, "t_crit", (a) => {
-        for (const [df, t] of tCritRows()) {
-          a.appendInteger(df);
-          a.appendDouble(t);
-          a.endRow();
-        }
-      });
+      await appendRows(conn, "t_crit", tCritRows().map(([df, t]) => ({ df, t })));
     }
-    await conn.run("COMMIT");
-  } catch (error) {
-    await conn.run("ROLLBACK").catch(() => {});
-    throw error;
-  }
+  });
 }
 
 async function schemaVersion(conn: DuckDBConnection): Promise<number | null> {
@@ -797,60 +746,4 @@ async function checkSchema(conn: DuckDBConnection, path: string): Promise<void> 
   if (found !== null && found > SCHEMA_VERSION) {
     throw new Error(msg.schemaTooNew(path, found, SCHEMA_VERSION));
   }
-}
-
-async function withAppender(
-  conn: DuckDBConnection,
-  table: string,
-  fill: (appender: DuckDBAppender) => void,
-): Promise<void> {
-  const appender = await conn.createAppender(table);
-  try {
-    fill(appender);
-    appender.flushSync();
-  } finally {
-    try {
-      appender.closeSync();
-    } catch {
-      // Already reported by the fill or flush that failed.
-    }
-  }
-}
-
-async function clearChildren(conn: DuckDBConnection, id: string): Promise<void> {
-  for (const table of CHILD_TABLES) {
-    await conn.run(`DELETE FROM ${table} WHERE run_id = ?`, [id]);
-  }
-}
-
-function appendParams(conn: DuckDBConnection, id: string, rows: ParamRow[]): Promise<void> {
-  return withAppender(conn, "params", (a) => {
-    for (const p of rows) {
-      a.appendVarchar(id);
-      a.appendVarchar(p.key);
-      if (p.value === null) a.appendNull();
-      else a.appendVarchar(p.value);
-      a.endRow();
-    }
-  });
-}
-
-async function insertMembership(
-  conn: DuckDBConnection,
-  ablation: string,
-  variant: string,
-  runId: string,
-  seed: number,
-): Promise<void> {
-  await conn.run(
-    "INSERT INTO run_variants (ablation, variant, run_id, seed) VALUES (?, ?, ?, ?) " +
-      "ON CONFLICT DO UPDATE SET seed = excluded.seed",
-    [ablation, variant, runId, seed],
-    [VARCHAR, VARCHAR, VARCHAR, INTEGER],
-  );
-}
-
-async function requireRun(conn: DuckDBConnection, id: string): Promise<void> {
-  const reader = await conn.runAndReadAll("SELECT 1 FROM runs WHERE id = ?", [id]);
-  if (reader.currentRowCount === 0) throw new RangeError(msg.unknownRun(id));
 }

@@ -126,7 +126,6 @@ Deno.test("a closed store rejects calls with an error naming it", async () => {
   const store = await RunStore.open(path);
   await store.close();
   await store.close();
-  assert.equal(store.closed, true);
   await rejectsWith(() => store.finishedHashes(), Error, `Run store "${path}" is closed`);
 });
 
@@ -203,39 +202,54 @@ Deno.test("startRun() rejects a planned run without a hash", async () => {
   }
 });
 
-Deno.test("finishRun(), failRun() and interruptRun() set status, end time and error", async () => {
+Deno.test("endRun() sets status, end time and the reason of a run that left no record", async () => {
   await using tmp = await tempDir();
   const store = await RunStore.open(`${tmp.dir}/runs.duckdb`);
   try {
     for (const hash of ["a", "b", "c"]) await store.startRun(plannedRun({ hash }));
-    const end = new Date("2030-01-01T00:00:00.000Z");
-    await store.finishRun("a", { endedAt: end });
-    await store.failRun("b", new RangeError("loss is NaN"), 17, { endedAt: end });
-    await store.interruptRun("c", { reason: "SIGINT", endedAt: end });
-    const { rows } = await store.query(
-      "SELECT id, status, ended_at, split_part(error, chr(10), 1), failed_step FROM runs ORDER BY id",
+    const before = Date.now();
+    await store.endRun("b", "failed", "Worker process 7 exited with code 1");
+    await store.endRun("c", "interrupted", "SIGINT");
+    const rows = await store.queryObjects(
+      "SELECT id, status, ended_at, error, failed_step FROM runs ORDER BY id",
     );
-    assert.deepEqual(rows, [
-      ["a", "finished", "2030-01-01T00:00:00.000Z", null, null],
-      ["b", "failed", "2030-01-01T00:00:00.000Z", "RangeError: loss is NaN", 17],
-      ["c", "interrupted", "2030-01-01T00:00:00.000Z", "SIGINT", null],
+    assert.deepEqual(rows.map((r) => [r.id, r.status, r.error, r.failed_step]), [
+      ["a", "running", null, null],
+      ["b", "failed", "Worker process 7 exited with code 1", null],
+      ["c", "interrupted", "SIGINT", null],
     ]);
-    assert.equal(await store.runStatus("b"), "failed");
-    assert.equal(await store.runStatus("zzz"), null);
+    assert.equal(rows[0]!.ended_at, null);
+    for (const row of rows.slice(1)) {
+      const ended = Date.parse(String(row.ended_at));
+      assert.ok(ended >= before - 1 && ended <= Date.now(), String(row.ended_at));
+    }
   } finally {
     await store.close();
   }
 });
 
-Deno.test("lifecycle calls on an unknown run are a RangeError naming it", async () => {
+Deno.test("endRun() on an unknown run is a RangeError naming it", async () => {
   await using tmp = await tempDir();
   const store = await RunStore.open(`${tmp.dir}/runs.duckdb`);
   try {
-    const message = 'Unknown run "nope": no row in "runs" has this id';
-    await rejectsWith(() => store.finishRun("nope"), RangeError, message);
-    await rejectsWith(() => store.failRun("nope", "x"), RangeError, message);
-    await rejectsWith(() => store.interruptRun("nope"), RangeError, message);
-    await rejectsWith(() => store.appendMetrics("nope", []), RangeError, message);
+    await rejectsWith(
+      () => store.endRun("nope", "failed", "x"),
+      RangeError,
+      'Unknown run "nope": no row in "runs" has this id',
+    );
+  } finally {
+    await store.close();
+  }
+});
+
+Deno.test("runningRuns() lists the runs marked running with their process ids", async () => {
+  await using tmp = await tempDir();
+  const store = await RunStore.open(`${tmp.dir}/runs.duckdb`);
+  try {
+    await store.startRun(plannedRun({ hash: "b" }), { pid: 12 });
+    await store.startRun(plannedRun({ hash: "a" }), { pid: 34 });
+    await store.ingestRecord(sampleRecord());
+    assert.deepEqual(await store.runningRuns(), [{ id: "a", pid: 34 }, { id: "b", pid: 12 }]);
   } finally {
     await store.close();
   }
@@ -309,18 +323,16 @@ Deno.test("ingesting a record twice leaves the same rows", async () => {
   }
 });
 
-Deno.test("ingestRecord() keeps the pid startRun() wrote and replaces live curves", async () => {
+Deno.test("ingestRecord() keeps the pid startRun() wrote", async () => {
   await using tmp = await tempDir();
   const store = await RunStore.open(`${tmp.dir}/runs.duckdb`);
   try {
     await store.startRun(plannedRun(), { pid: 777 });
-    await store.appendMetrics("h0001", [{ step: 5, name: "loss", value: 9 }]);
-    assert.deepEqual((await store.query("SELECT count(*) FROM metrics")).rows, [[1]]);
     await store.ingestRecord(sampleRecord());
     const { rows } = await store.query(
-      "SELECT pid, status, (SELECT count(*) FROM metrics), (SELECT count(*) FROM metrics WHERE step = 5) FROM runs",
+      "SELECT pid, status, (SELECT count(*) FROM metrics) FROM runs",
     );
-    assert.deepEqual(rows, [[777, "finished", 3, 0]]);
+    assert.deepEqual(rows, [[777, "finished", 3]]);
   } finally {
     await store.close();
   }
@@ -482,12 +494,12 @@ Deno.test("calls on one store run in call order even when not awaited", async ()
   try {
     const calls = [
       store.startRun(plannedRun()),
-      store.appendMetrics("h0001", [{ step: 1, name: "loss", value: 1 }]),
-      store.finishRun("h0001"),
+      store.ingestRecord(sampleRecord()),
+      store.endRun("h0001", "interrupted", "stopped"),
       store.query("SELECT status, (SELECT count(*) FROM metrics) FROM runs"),
     ] as const;
     const [, , , result] = await Promise.all(calls);
-    assert.deepEqual(result.rows, [["finished", 1]]);
+    assert.deepEqual(result.rows, [["interrupted", 3]]);
   } finally {
     await store.close();
   }
