@@ -35,4 +35,10 @@ export const messages = {
     }] was expected`,
   unsupportedAttr: (kernel: string, attr: string, value: string): string =>
     `Kernel "${kernel}" on wasm does not support ${attr} ${value}`,
+  optimizerStateMissing: (key: string): string =>
+    `Cannot restore the optimizer state: it has no moment "${key}"`,
+  optimizerStateShape: (key: string, shape: number[], expected: readonly number[]): string =>
+    `Cannot restore the optimizer state: moment "${key}" has shape [${shape.join(", ")}] where [${
+      expected.join(", ")
+    }] was expected`,
 };
