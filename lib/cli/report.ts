@@ -7,6 +7,10 @@
 import { parseReportArgs, REPORT_HELP } from "../report/args.ts";
 import { Msg } from "../report/messages.ts";
 import { renderReport } from "../report/render.ts";
+import type { ReportDefinition } from "../report/define.ts";
+
+/** The repository's report definitions (loaded at run time, like the ablation specs). */
+const REPORTS = new URL("../../reports/", import.meta.url);
 
 if (import.meta.main) {
   let args;
@@ -21,7 +25,9 @@ if (import.meta.main) {
     Deno.exit(0);
   }
   try {
-    const result = await renderReport(args.target, { db: args.db, outDir: args.out });
+    const definition: ReportDefinition = (await import(new URL("paper.ts", REPORTS).href))
+      .default;
+    const result = await renderReport(args.target, { db: args.db, outDir: args.out, definition });
     for (const warning of result.warnings) console.warn(`Warning: ${warning}`);
     for (const page of result.pages) {
       console.log(`${page.path}  (${page.rows} rows, ${page.finishedRuns} finished runs)`);

@@ -1,5 +1,5 @@
 /**
- * `renderReport(ablation | "all", { db, outDir })`: read the run database (read-only), build the
+ * `renderReport(ablation | "all", { db, definition, outDir })`: read the run database (read-only), build the
  * pages and write `<outDir>/<ablation>.html`; `all` writes every ablation's page plus
  * `<outDir>/index.html`, which links them under one summary chart.
  *
@@ -11,20 +11,13 @@
  */
 import { isTableId, PAPER_NOTES, PAPER_TABLES } from "../spec/paper_tables.ts";
 import { RunStore } from "../track/store.ts";
-import paperReport from "../../reports/paper.ts";
 import {
   ablationPage,
   headlineAgreement,
   pageAgreements,
   type PrintedTable,
 } from "./ablation_page.ts";
-import {
-  listReportAblations,
-  loadReportData,
-  type ReportData,
-  type ReportSource,
-  tableOrder,
-} from "./data.ts";
+import { listReportAblations, loadReportData, type ReportData, tableOrder } from "./data.ts";
 import type { ReportDefinition } from "./define.ts";
 import { htmlPage } from "./html.ts";
 import { type IndexLine, indexPage } from "./index_page.ts";
@@ -43,11 +36,8 @@ export interface RenderOptions {
    * @default {"reports/out"}
    */
   readonly outDir?: string;
-  /**
-   * Title, introduction and captions.
-   * @default {the definition in reports/paper.ts}
-   */
-  readonly definition?: ReportDefinition;
+  /** Title, introduction and captions (the repository's is `reports/paper.ts`). */
+  readonly definition: ReportDefinition;
   /**
    * Folder relative artifact paths resolve against.
    * @default {the database file's folder}
@@ -90,7 +80,8 @@ export interface RenderResult {
  *
  * @example
  * ```ts ignore
- * const { pages } = await renderReport("token-bank", { db: "runs.duckdb" });
+ * import paperReport from "../../reports/paper.ts";
+ * const { pages } = await renderReport("token-bank", { db: "runs.duckdb", definition: paperReport });
  * console.log(pages[0]!.path); // reports/out/token-bank.html
  * ```
  */
@@ -106,7 +97,7 @@ export async function renderReport(target: string, options: RenderOptions): Prom
     const context: Context = {
       db,
       outDir,
-      definition: options.definition ?? paperReport,
+      definition: options.definition,
       artifactRoot: options.artifactRoot ?? dirName(db),
       samplesPerVariant: options.samplesPerVariant ?? 2,
       teacherDir: options.teacherDir === undefined ? DEFAULT_TEACHER_DIR : options.teacherDir,
@@ -159,7 +150,7 @@ export async function renderReport(target: string, options: RenderOptions): Prom
 }
 
 /** Every ablation of the database or the registry, in the paper's table order. */
-async function allAblations(store: ReportSource, known: readonly string[]): Promise<string[]> {
+async function allAblations(store: RunStore, known: readonly string[]): Promise<string[]> {
   const listed = await listReportAblations(store);
   const table = new Map(listed.map((a) => [a.ablation, a.tableId]));
   for (const name of known) {
@@ -184,7 +175,7 @@ interface Context {
 }
 
 async function writeAblationPage(
-  source: ReportSource,
+  store: RunStore,
   ablation: string,
   context: Context,
   warnings: string[],
@@ -193,7 +184,7 @@ async function writeAblationPage(
   const layout: SpecLayout | null = context.known.includes(ablation)
     ? await specLayout(ablation)
     : null;
-  const data = await loadReportData(source, ablation, {
+  const data = await loadReportData(store, ablation, {
     known: context.known,
     ...(layout ? { variants: layout.variants, metrics: layout.metrics, paper: layout.paper } : {}),
   });

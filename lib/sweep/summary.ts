@@ -6,6 +6,7 @@
  * @module
  */
 import type { Ablation } from "../spec/define.ts";
+import { readPaperValues, readVariantSummary } from "../track/ablation_rows.ts";
 import type { RunStore } from "../track/store.ts";
 
 /** One cell group of the table: a variant's metric. */
@@ -20,40 +21,19 @@ export interface SummaryCell {
 /** `variant -> metric -> cell` for one ablation. */
 export type SummaryCells = ReadonlyMap<string, ReadonlyMap<string, SummaryCell>>;
 
-/** Reads an ablation's rows of `variant_summary`. */
+/** An ablation's cells: its `variant_summary` rows, and its paper values nobody has measured. */
 export async function readSummary(store: RunStore, ablation: string): Promise<SummaryCells> {
-  const rows = await store.queryObjects(
-    "SELECT variant, metric, n, mean, ci95_low, ci95_high, paper FROM variant_summary " +
-      "WHERE ablation = ?",
-    [ablation],
-  );
-  const paper = await store.queryObjects(
-    "SELECT variant, metric, value FROM paper_values WHERE ablation = ?",
-    [ablation],
-  );
   const cells = new Map<string, Map<string, SummaryCell>>();
-  const num = (v: unknown) => (typeof v === "number" && Number.isFinite(v) ? v : null);
   const put = (variant: string, metric: string, cell: SummaryCell) => {
     if (!cells.has(variant)) cells.set(variant, new Map());
     cells.get(variant)!.set(metric, cell);
   };
-  for (const p of paper) {
-    put(String(p.variant), String(p.metric), {
-      n: 0,
-      mean: null,
-      ci95Low: null,
-      ci95High: null,
-      paper: num(p.value),
-    });
+  for (const p of await readPaperValues(store, ablation)) {
+    put(p.variant, p.metric, { n: 0, mean: null, ci95Low: null, ci95High: null, paper: p.value });
   }
-  for (const r of rows) {
-    put(String(r.variant), String(r.metric), {
-      n: Number(r.n),
-      mean: num(r.mean),
-      ci95Low: num(r.ci95_low),
-      ci95High: num(r.ci95_high),
-      paper: num(r.paper),
-    });
+  for (const r of await readVariantSummary(store, ablation)) {
+    const { n, mean, ci95Low, ci95High, paper } = r;
+    put(r.variant, r.metric, { n, mean, ci95Low, ci95High, paper });
   }
   return cells;
 }

@@ -1,6 +1,6 @@
 /**
- * The tracking layer: the DuckDB run store, per-run record files and their collection, Parquet
- * export, and result formatting. Re-exports only.
+ * The tracking layer: the DuckDB run store, per-run record files and their collection, the rows
+ * a report reads, Parquet export, and result formatting. Re-exports only.
  *
  * @module
  */
@@ -13,4 +13,5 @@ export * from "./collect.ts";
 export * from "./export.ts";
 export * from "./format.ts";
 export * from "./list_runs.ts";
+export * from "./ablation_rows.ts";
 export { studentTCdf, studentTQuantile, tCritical95 } from "./student_t.ts";

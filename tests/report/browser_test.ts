@@ -11,6 +11,7 @@
 import { type Browser, chromium, type Page } from "playwright-core";
 import { assert } from "../../lib/_std.ts";
 import { renderReport } from "../../lib/report/render.ts";
+import definition from "../../reports/paper.ts";
 import { loadAblation } from "../../lib/spec/registry.ts";
 import { makeFixtureDb } from "./_fixture.ts";
 import { ablate, tempArea, TINY_TEACHER } from "../sweep/_sweep.ts";
@@ -93,7 +94,7 @@ async function checkPagesInBrowser(
   expectedRows: (name: string) => Promise<number>,
   shotPrefix: string,
 ): Promise<void> {
-  const result = await renderReport("all", { db, outDir });
+  const result = await renderReport("all", { db, outDir, definition });
   const expected = new Map<string, number>();
   for (const page of result.pages) {
     if (page.name !== "index") expected.set(page.name, await expectedRows(page.name));

@@ -1,4 +1,3 @@
-import { DuckDBInstance } from "@duckdb/node-api";
 import { assert, assertRejects } from "../../lib/_std.ts";
 import { listReportAblations, loadReportData, tableOrder } from "../../lib/report/data.ts";
 import { Msg } from "../../lib/report/messages.ts";
@@ -113,25 +112,6 @@ Deno.test("loadReportData() names the known ablations for an unknown one", async
     );
     await assertRejects(() => loadReportData(store, " "), TypeError, Msg.emptyAblationName());
   });
-});
-
-Deno.test("loadReportData() reads the same from a plain DuckDB connection", async () => {
-  const fromStore = await withStore((store) => loadReportData(store, "token-bank"));
-  const instance = await DuckDBInstance.create(fx.db, { access_mode: "READ_ONLY" });
-  const conn = await instance.connect();
-  try {
-    const fromConn = await loadReportData(conn, "token-bank");
-    assert.deepEqual(fromConn.summary, fromStore.summary);
-    assert.deepEqual(fromConn.variants, fromStore.variants);
-    assert.equal(fromConn.curves.length, fromStore.curves.length);
-    assert.deepEqual(
-      fromConn.runs.map((r) => [r.runId, r.status, Date.parse(r.startedAt!)]),
-      fromStore.runs.map((r) => [r.runId, r.status, Date.parse(r.startedAt!)]),
-    );
-  } finally {
-    conn.closeSync();
-    instance.closeSync();
-  }
 });
 
 Deno.test("listReportAblations() lists the database's ablations in the paper's table order", async () => {

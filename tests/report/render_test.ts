@@ -5,13 +5,14 @@ import { listAblations, loadAblation } from "../../lib/spec/registry.ts";
 import { tableOrder } from "../../lib/report/data.ts";
 import { databaseMissing } from "../../lib/track/messages.ts";
 import { makeFixtureDb } from "./_fixture.ts";
+import definition from "../../reports/paper.ts";
 
 const fx = await makeFixtureDb();
 const out = `${fx.dir}/out`;
 globalThis.addEventListener("unload", () => Deno.removeSync(fx.dir, { recursive: true }));
 
 Deno.test("renderReport() writes one self-contained page for an ablation", async () => {
-  const result = await renderReport("token-bank", { db: fx.db, outDir: out });
+  const result = await renderReport("token-bank", { db: fx.db, outDir: out, definition });
   assert.deepEqual(result.pages.map((p) => [p.name, p.path, p.rows, p.finishedRuns]), [
     ["token-bank", `${out}/token-bank.html`, 4, 12],
   ]);
@@ -29,7 +30,7 @@ Deno.test("renderReport() writes one self-contained page for an ablation", async
 });
 
 Deno.test("renderReport() escapes text from the database (a run's error message)", async () => {
-  await renderReport("token-bank", { db: fx.db, outDir: out });
+  await renderReport("token-bank", { db: fx.db, outDir: out, definition });
   const page = await Deno.readTextFile(`${out}/token-bank.html`);
   assert.ok(
     page.includes(
@@ -40,7 +41,7 @@ Deno.test("renderReport() escapes text from the database (a run's error message)
 });
 
 Deno.test("renderReport() computes the agreement shown on the page from the runs", async () => {
-  await renderReport("module", { db: fx.db, outDir: out });
+  await renderReport("module", { db: fx.db, outDir: out, definition });
   const page = await Deno.readTextFile(`${out}/module.html`);
   // Fixture module means: baseline < +latent < full ~ +distillation, as in the paper except
   // possibly the last pair: tau is 1 or 2/3, never the placeholder.
@@ -50,7 +51,7 @@ Deno.test("renderReport() computes the agreement shown on the page from the runs
 });
 
 Deno.test("renderReport() gives an ablation without runs a page that says so", async () => {
-  const result = await renderReport("window-size", { db: fx.db, outDir: out });
+  const result = await renderReport("window-size", { db: fx.db, outDir: out, definition });
   assert.deepEqual(result.warnings, [Msg.noRunsYet("window-size")]);
   const page = await Deno.readTextFile(`${out}/window-size.html`);
   assert.ok(page.includes(`id="no-runs"`));
@@ -60,7 +61,7 @@ Deno.test("renderReport() gives an ablation without runs a page that says so", a
 
 Deno.test("renderReport('all') writes every table's page and an index linking each", async () => {
   const dir = `${out}/all`;
-  const result = await renderReport("all", { db: fx.db, outDir: dir });
+  const result = await renderReport("all", { db: fx.db, outDir: dir, definition });
   const names = await listAblations();
   const pages = result.pages.filter((p) => p.name !== "index");
   assert.deepEqual(pages.map((p) => p.name).sort(), names.sort());
@@ -84,14 +85,14 @@ Deno.test("renderReport('all') writes every table's page and an index linking ea
 Deno.test("renderReport() names a missing database and an unknown ablation", async () => {
   const missing = `${fx.dir}/nope.duckdb`;
   await assertRejects(
-    () => renderReport("token-bank", { db: missing, outDir: out }),
+    () => renderReport("token-bank", { db: missing, outDir: out, definition }),
     Deno.errors.NotFound,
     databaseMissing(missing),
   );
   const known = [...new Set([...(await listAblations()), "module", "token-bank", "window-size"])]
     .sort();
   await assertRejects(
-    () => renderReport("tokn-bank", { db: fx.db, outDir: out }),
+    () => renderReport("tokn-bank", { db: fx.db, outDir: out, definition }),
     RangeError,
     Msg.unknownAblation("tokn-bank", known),
   );
