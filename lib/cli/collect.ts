@@ -5,84 +5,68 @@
  * @module
  */
 
-import { openForTask, parseTaskArgs, parseWait, runTask, stringOption } from "../track/_cli.ts";
+import { cliMain, defineTask, flag, type RequestOf, text } from "../_args.ts";
+import { DB_FLAG, WAIT_FLAG, withStore } from "../track/_cli.ts";
 import { collectRecords } from "../track/collect.ts";
 import * as msg from "../track/messages.ts";
 import { DEFAULT_RECORD_DIR } from "../track/record.ts";
-import { DEFAULT_DB_PATH } from "../track/store.ts";
 
-const TASK = "collect";
-
-/** Parsed arguments of `deno task collect`. */
-export interface CollectArgs {
-  help: boolean;
-  from: string;
-  db: string;
-  keep: boolean;
-  waitMs: number;
-}
+/** `collect`: record files into the database. */
+export const COLLECT = defineTask({
+  name: "collect",
+  summary: `Ingests per-run record files (written by run-one or workers) into the run database.
+    Ingesting is idempotent: a record replaces its run's rows. Files still being written
+    (temporary dot-names) are skipped; a file that fails validation stays in place and is
+    reported (exit 1).`,
+  flags: {
+    from: text({ value: "DIR", default: DEFAULT_RECORD_DIR, description: "Folder of records" }),
+    db: { ...DB_FLAG, description: "Database file; created when missing" },
+    keep: flag({ description: "Leave ingested files in place, not moved to DIR/ingested/" }),
+    waitMs: WAIT_FLAG,
+  },
+  examples: `
+    # ingested .cache/records/3f2a9c.run.json (run 3f2a9c, finished) -> .cache/records/ingested/...
+    deno task collect --from .cache/records --db runs.duckdb`,
+});
 
 /**
- * Parses and validates `deno task collect` arguments (no I/O). Errors are `TypeError`s.
+ * Parses and validates `deno task collect` arguments (no I/O; see `lib/_args.ts` for the errors).
  *
  * @example
  * ```ts
  * import { assert } from "../_std.ts";
  * import { parseCollectArgs } from "./collect.ts";
  * const args = parseCollectArgs(["--keep"]);
- * assert.deepEqual([args.from, args.keep], [".cache/records", true]);
+ * assert.ok(!args.help && args.from === ".cache/records" && args.keep);
  * ```
  */
-export function parseCollectArgs(args: readonly string[]): CollectArgs {
-  const { values, positionals } = parseTaskArgs(TASK, args, {
-    from: { type: "string" },
-    db: { type: "string" },
-    keep: { type: "boolean" },
-    wait: { type: "string" },
-    help: { type: "boolean", short: "h" },
-  });
-  if (positionals.length > 0) {
-    throw new TypeError(msg.badPositionals(TASK, "no positional arguments", positionals));
-  }
-  return {
-    help: values.help === true,
-    from: stringOption(values.from, DEFAULT_RECORD_DIR),
-    db: stringOption(values.db, DEFAULT_DB_PATH),
-    keep: values.keep === true,
-    waitMs: parseWait(TASK, values.wait),
-  };
-}
+export const parseCollectArgs = COLLECT.parse;
 
-/** Runs the task; returns the exit code (1 when some record could not be ingested). */
-export async function main(args: readonly string[]): Promise<number> {
-  const parsed = parseCollectArgs(args);
-  if (parsed.help) {
-    console.log(msg.COLLECT_HELP);
-    return 0;
-  }
+/** Ingests the records; 1 when some record could not be ingested. */
+export async function collect(args: RequestOf<typeof COLLECT>): Promise<number> {
   // Fail on a missing directory before creating a database file.
   try {
-    await Deno.stat(parsed.from);
+    await Deno.stat(args.from);
   } catch (error) {
     if (error instanceof Deno.errors.NotFound) {
-      throw new Deno.errors.NotFound(msg.recordDirMissing(parsed.from));
+      throw new Deno.errors.NotFound(msg.recordDirMissing(args.from));
     }
     throw error;
   }
-  const store = await openForTask(parsed.db, { waitMs: parsed.waitMs });
-  try {
-    const result = await collectRecords(store, parsed.from, {
-      move: !parsed.keep,
+  return await withStore(args.db, { waitMs: args.waitMs }, async (store) => {
+    const result = await collectRecords(store, args.from, {
+      move: !args.keep,
       onFile: (o) =>
         o.ok
           ? console.log(msg.collectedOne(o.path, o.id, o.status, o.movedTo))
           : console.error(msg.collectFailed(o.path, o.error.message)),
     });
-    console.log(msg.collectSummary(result.ingested.length, result.failed.length, parsed.db));
+    console.log(msg.collectSummary(result.ingested.length, result.failed.length, args.db));
     return result.failed.length > 0 ? 1 : 0;
-  } finally {
-    await store.close();
-  }
+  });
 }
 
-if (import.meta.main) Deno.exit(await runTask(() => main(Deno.args)));
+/** Runs the task; returns the exit code. */
+export const main = cliMain(COLLECT, collect);
+
+if (import.meta.main) Deno.exit(await main(Deno.args));

@@ -4,68 +4,50 @@
  * @module
  */
 
-import { openForTask, parseTaskArgs, parseWait, runTask, stringOption } from "../track/_cli.ts";
+import { cliMain, defineTask, type RequestOf, text } from "../_args.ts";
+import { DB_FLAG, WAIT_FLAG, withStore } from "../track/_cli.ts";
 import { exportParquet } from "../track/export.ts";
 import * as msg from "../track/messages.ts";
-import { DEFAULT_DB_PATH } from "../track/store.ts";
 
-const TASK = "export";
-
-/** Parsed arguments of `deno task export`. */
-export interface ExportArgs {
-  help: boolean;
-  parquet: string;
-  db: string;
-  waitMs: number;
-}
+/** `export`: the database as Parquet files. */
+export const EXPORT = defineTask({
+  name: "export",
+  summary: `Writes every table and view of the run database as Parquet files, one
+    DIR/<table>.parquet each.`,
+  flags: {
+    parquet: text({ value: "DIR", required: true, description: "Output folder (created)" }),
+    db: DB_FLAG,
+    waitMs: WAIT_FLAG,
+  },
+  examples: `
+    # export/runs.parquet, export/results.parquet, ..., export/variant_summary.parquet
+    deno task export --parquet export/
+    python3 -c "import pandas; print(pandas.read_parquet('export/variant_summary.parquet'))"`,
+});
 
 /**
- * Parses and validates `deno task export` arguments (no I/O). Errors are `TypeError`s.
+ * Parses and validates `deno task export` arguments (no I/O; see `lib/_args.ts` for the errors).
  *
  * @example
  * ```ts
  * import { assert } from "../_std.ts";
  * import { parseExportArgs } from "./export.ts";
- * assert.equal(parseExportArgs(["--parquet", "out"]).parquet, "out");
+ * const args = parseExportArgs(["--parquet", "out"]);
+ * assert.ok(!args.help && args.parquet === "out");
  * ```
  */
-export function parseExportArgs(args: readonly string[]): ExportArgs {
-  const { values, positionals } = parseTaskArgs(TASK, args, {
-    parquet: { type: "string" },
-    db: { type: "string" },
-    wait: { type: "string" },
-    help: { type: "boolean", short: "h" },
+export const parseExportArgs = EXPORT.parse;
+
+/** Writes the Parquet files, printing one line each. */
+export function exportDatabase(args: RequestOf<typeof EXPORT>): Promise<void> {
+  return withStore(args.db, { readOnly: true, waitMs: args.waitMs }, async (store) => {
+    for (const file of await exportParquet(store, args.parquet)) {
+      console.log(msg.exportedOne(file.name, file.rows, file.path));
+    }
   });
-  const help = values.help === true;
-  if (positionals.length > 0) {
-    throw new TypeError(msg.badPositionals(TASK, "no positional arguments", positionals));
-  }
-  const parquet = typeof values.parquet === "string" ? values.parquet : "";
-  if (!help && parquet === "") throw new TypeError(msg.missingOption(TASK, "parquet DIR"));
-  return {
-    help,
-    parquet,
-    db: stringOption(values.db, DEFAULT_DB_PATH),
-    waitMs: parseWait(TASK, values.wait),
-  };
 }
 
 /** Runs the task; returns the exit code. */
-export async function main(args: readonly string[]): Promise<number> {
-  const parsed = parseExportArgs(args);
-  if (parsed.help) {
-    console.log(msg.EXPORT_HELP);
-    return 0;
-  }
-  const store = await openForTask(parsed.db, { readOnly: true, waitMs: parsed.waitMs });
-  try {
-    for (const file of await exportParquet(store, parsed.parquet)) {
-      console.log(msg.exportedOne(file.name, file.rows, file.path));
-    }
-  } finally {
-    await store.close();
-  }
-  return 0;
-}
+export const main = cliMain(EXPORT, exportDatabase);
 
-if (import.meta.main) Deno.exit(await runTask(() => main(Deno.args)));
+if (import.meta.main) Deno.exit(await main(Deno.args));

@@ -5,81 +5,56 @@
  * @module
  */
 
-import { openForTask, parseTaskArgs, parseWait, runTask, stringOption } from "../track/_cli.ts";
-import { formatResult, isOutputFormat, OutputFormat } from "../track/format.ts";
-import * as msg from "../track/messages.ts";
-import { DEFAULT_DB_PATH } from "../track/store.ts";
+import { cliMain, defineTask, flag, type RequestOf, text } from "../_args.ts";
+import { DB_FLAG, FORMAT_FLAG, printResult, WAIT_FLAG, withStore } from "../track/_cli.ts";
 
-const TASK = "query";
-
-/** Parsed arguments of `deno task query`. */
-export interface QueryArgs {
-  help: boolean;
-  sql: string;
-  db: string;
-  format: OutputFormat;
-  write: boolean;
-  waitMs: number;
-}
+/** `query`: SQL on the run database. */
+export const QUERY = defineTask({
+  name: "query",
+  summary: `Runs SQL on the run database and prints the result. The file is opened read-only
+    unless --write is given, so other readers may share it.`,
+  positionals: { sql: text({ value: "SQL", required: true, description: "The SQL, quoted" }) },
+  flags: {
+    db: DB_FLAG,
+    format: FORMAT_FLAG,
+    write: flag({ description: "Open the file for writing" }),
+    waitMs: WAIT_FLAG,
+  },
+  notes: [{
+    title: "Tables",
+    text: `runs, run_variants, params, metrics, results, class_iou, artifacts, paper_values;
+      views: variant_summary (mean/std/95% CI over seeds vs the paper), run_eval (one row per
+      run).`,
+  }],
+  examples: `
+    # Table IX measured against the paper
+    deno task query "SELECT variant, metric, n, mean, paper FROM variant_summary WHERE ablation = 'token-bank'"
+    # Mean hIoU per variant as CSV
+    deno task query "SELECT variant, avg(hIoU) FROM run_eval GROUP BY ALL" --format csv > hiou.csv`,
+});
 
 /**
- * Parses and validates `deno task query` arguments (no I/O). Errors are `TypeError`s.
+ * Parses and validates `deno task query` arguments (no I/O; see `lib/_args.ts` for the errors).
  *
  * @example
  * ```ts
  * import { assert } from "../_std.ts";
  * import { parseQueryArgs } from "./query.ts";
  * const args = parseQueryArgs(["SELECT 1", "--format", "csv"]);
- * assert.deepEqual([args.sql, args.format, args.db], ["SELECT 1", "csv", "runs.duckdb"]);
+ * assert.ok(!args.help && args.sql === "SELECT 1" && args.format === "csv");
  * ```
  */
-export function parseQueryArgs(args: readonly string[]): QueryArgs {
-  const { values, positionals } = parseTaskArgs(TASK, args, {
-    db: { type: "string" },
-    format: { type: "string", short: "f" },
-    write: { type: "boolean" },
-    wait: { type: "string" },
-    help: { type: "boolean", short: "h" },
+export const parseQueryArgs = QUERY.parse;
+
+/** Runs the query and prints its result. */
+export function query(args: RequestOf<typeof QUERY>): Promise<void> {
+  const options = { readOnly: !args.write, create: false, waitMs: args.waitMs };
+  return withStore(args.db, options, async (store) => {
+    await printResult(await store.query(args.sql), args.format);
   });
-  const help = values.help === true;
-  const format = stringOption(values.format, "table");
-  if (!isOutputFormat(format)) {
-    throw new TypeError(msg.badChoice(TASK, "format", format, OutputFormat));
-  }
-  if (!help && (positionals.length !== 1 || positionals[0]!.trim() === "")) {
-    throw new TypeError(msg.badPositionals(TASK, "one SQL string", positionals));
-  }
-  return {
-    help,
-    sql: positionals[0] ?? "",
-    db: stringOption(values.db, DEFAULT_DB_PATH),
-    format,
-    write: values.write === true,
-    waitMs: parseWait(TASK, values.wait),
-  };
 }
 
 /** Runs the task; returns the exit code. */
-export async function main(args: readonly string[]): Promise<number> {
-  const parsed = parseQueryArgs(args);
-  if (parsed.help) {
-    console.log(msg.QUERY_HELP);
-    return 0;
-  }
-  const store = await openForTask(parsed.db, {
-    readOnly: !parsed.write,
-    create: false,
-    waitMs: parsed.waitMs,
-  });
-  try {
-    const result = await store.query(parsed.sql);
-    const text = formatResult(result, parsed.format);
-    if (parsed.format === "table") console.log(text);
-    else await Deno.stdout.write(new TextEncoder().encode(text));
-  } finally {
-    await store.close();
-  }
-  return 0;
-}
+export const main = cliMain(QUERY, query);
 
-if (import.meta.main) Deno.exit(await runTask(() => main(Deno.args)));
+if (import.meta.main) Deno.exit(await main(Deno.args));

@@ -1,10 +1,11 @@
 /**
  * `deno task report NAME|all [--db runs.duckdb] [--out reports/out]`: parse, render, print the
- * pages written. See `REPORT_HELP` in lib/report/args.ts.
+ * pages written. See `REPORT` in lib/report/args.ts.
  *
  * @module
  */
-import { parseReportArgs, REPORT_HELP } from "../report/args.ts";
+import { cliMain, type RequestOf } from "../_args.ts";
+import { REPORT } from "../report/args.ts";
 import { Msg } from "../report/messages.ts";
 import { renderReport } from "../report/render.ts";
 import type { ReportDefinition } from "../report/define.ts";
@@ -12,29 +13,17 @@ import type { ReportDefinition } from "../report/define.ts";
 /** The repository's report definitions (loaded at run time, like the ablation specs). */
 const REPORTS = new URL("../../reports/", import.meta.url);
 
-if (import.meta.main) {
-  let args;
-  try {
-    args = parseReportArgs(Deno.args);
-  } catch (error) {
-    console.error((error as Error).message);
-    Deno.exit(2);
+async function report(args: RequestOf<typeof REPORT>): Promise<void> {
+  const definition: ReportDefinition = (await import(new URL("paper.ts", REPORTS).href)).default;
+  const result = await renderReport(args.target, { db: args.db, outDir: args.out, definition });
+  for (const warning of result.warnings) console.warn(`Warning: ${warning}`);
+  for (const page of result.pages) {
+    console.log(`${page.path}  (${page.rows} rows, ${page.finishedRuns} finished runs)`);
   }
-  if (args.help) {
-    console.log(REPORT_HELP);
-    Deno.exit(0);
-  }
-  try {
-    const definition: ReportDefinition = (await import(new URL("paper.ts", REPORTS).href))
-      .default;
-    const result = await renderReport(args.target, { db: args.db, outDir: args.out, definition });
-    for (const warning of result.warnings) console.warn(`Warning: ${warning}`);
-    for (const page of result.pages) {
-      console.log(`${page.path}  (${page.rows} rows, ${page.finishedRuns} finished runs)`);
-    }
-    console.log(Msg.wrotePages(result.pages.length, result.ms));
-  } catch (error) {
-    console.error((error as Error).message);
-    Deno.exit(1);
-  }
+  console.log(Msg.wrotePages(result.pages.length, result.ms));
 }
+
+/** Parses `args`, renders, and returns the exit code. */
+export const main = cliMain(REPORT, report);
+
+if (import.meta.main) Deno.exit(await main(Deno.args));

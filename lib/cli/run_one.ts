@@ -4,23 +4,11 @@
  *
  * @module
  */
+import { cliMain } from "../_args.ts";
 import { runOne } from "../sweep/run_one.ts";
-import { parseRunOneArgs, RUN_ONE_HELP } from "../sweep/run_one_args.ts";
+import { RUN_ONE } from "../sweep/run_one_args.ts";
 
 /** Parses `args`, runs, and returns the exit code. */
-export async function main(args: readonly string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseRunOneArgs(args);
-  } catch (error) {
-    console.error(`error: ${(error as Error).message}`);
-    return 2;
-  }
-  if (parsed.help) {
-    console.log(RUN_ONE_HELP);
-    return 0;
-  }
-  return await runOne(parsed);
-}
+export const main = cliMain(RUN_ONE, runOne);
 
 if (import.meta.main) Deno.exit(await main(Deno.args));

@@ -4,96 +4,56 @@
  * @module
  */
 
-import { openForTask, parseTaskArgs, parseWait, runTask, stringOption } from "../track/_cli.ts";
-import { formatResult, isOutputFormat, OutputFormat } from "../track/format.ts";
+import { choice, cliMain, defineTask, integer, type RequestOf, text } from "../_args.ts";
+import { DB_FLAG, FORMAT_FLAG, printResult, WAIT_FLAG, withStore } from "../track/_cli.ts";
 import { listRuns } from "../track/list_runs.ts";
-import * as msg from "../track/messages.ts";
-import { isRunStatus, RunStatus } from "../track/schema.ts";
-import { DEFAULT_DB_PATH } from "../track/store.ts";
+import { RunStatus } from "../track/schema.ts";
 
-const TASK = "runs";
-
-/** Parsed arguments of `deno task runs`. */
-export interface RunsArgs {
-  help: boolean;
-  ablation: string | null;
-  status: RunStatus | null;
-  limit: number;
-  db: string;
-  format: OutputFormat;
-  waitMs: number;
-}
+/** `runs`: the newest runs and their scores. */
+export const RUNS = defineTask({
+  name: "runs",
+  summary: "Lists recent runs, newest first, with their eval hIoU / sIoU / uIoU.",
+  flags: {
+    ablation: text({
+      value: "NAME",
+      default: null,
+      description: "Only runs serving this ablation (labels as in that ablation's table)",
+    }),
+    status: choice(RunStatus, { default: null, description: "Only runs in this state" }),
+    limit: integer({ min: 1, default: 20, description: "At most N runs" }),
+    db: DB_FLAG,
+    format: FORMAT_FLAG,
+    waitMs: WAIT_FLAG,
+  },
+  examples: `
+    # The last five failed runs of Table IX
+    deno task runs --ablation token-bank --status failed --limit 5`,
+});
 
 /**
- * Parses and validates `deno task runs` arguments (no I/O). Errors are `TypeError`s.
+ * Parses and validates `deno task runs` arguments (no I/O; see `lib/_args.ts` for the errors).
  *
  * @example
  * ```ts
  * import { assert } from "../_std.ts";
  * import { parseRunsArgs } from "./runs.ts";
  * const args = parseRunsArgs(["--ablation", "token-bank", "--limit", "5"]);
- * assert.deepEqual([args.ablation, args.limit, args.status], ["token-bank", 5, null]);
+ * assert.ok(!args.help && args.limit === 5 && args.status === null);
  * ```
  */
-export function parseRunsArgs(args: readonly string[]): RunsArgs {
-  const { values, positionals } = parseTaskArgs(TASK, args, {
-    ablation: { type: "string" },
-    status: { type: "string" },
-    limit: { type: "string" },
-    db: { type: "string" },
-    format: { type: "string", short: "f" },
-    wait: { type: "string" },
-    help: { type: "boolean", short: "h" },
+export const parseRunsArgs = RUNS.parse;
+
+/** Lists the runs asked for. */
+export function runs(args: RequestOf<typeof RUNS>): Promise<void> {
+  const { ablation, status, limit } = args;
+  return withStore(args.db, { readOnly: true, waitMs: args.waitMs }, async (store) => {
+    const filter = { limit, ...(ablation === null ? {} : { ablation }) };
+    const result = await listRuns(store, status === null ? filter : { ...filter, status });
+    await printResult(result, args.format);
   });
-  if (positionals.length > 0) {
-    throw new TypeError(msg.badPositionals(TASK, "no positional arguments", positionals));
-  }
-  const status = typeof values.status === "string" ? values.status : null;
-  if (status !== null && !isRunStatus(status)) {
-    throw new TypeError(msg.badChoice(TASK, "status", status, RunStatus));
-  }
-  const limitText = stringOption(values.limit, "20");
-  const limit = Number(limitText);
-  if (!/^\d+$/.test(limitText) || !Number.isSafeInteger(limit) || limit < 1) {
-    throw new TypeError(msg.badNumber(TASK, "limit", limitText, "a positive integer"));
-  }
-  const format = stringOption(values.format, "table");
-  if (!isOutputFormat(format)) {
-    throw new TypeError(msg.badChoice(TASK, "format", format, OutputFormat));
-  }
-  const ablation = typeof values.ablation === "string" ? values.ablation : null;
-  return {
-    help: values.help === true,
-    ablation,
-    status,
-    limit,
-    db: stringOption(values.db, DEFAULT_DB_PATH),
-    format,
-    waitMs: parseWait(TASK, values.wait),
-  };
 }
 
 /** Runs the task; returns the exit code. */
-export async function main(args: readonly string[]): Promise<number> {
-  const parsed = parseRunsArgs(args);
-  if (parsed.help) {
-    console.log(msg.RUNS_HELP);
-    return 0;
-  }
-  const store = await openForTask(parsed.db, { readOnly: true, waitMs: parsed.waitMs });
-  try {
-    const result = await listRuns(store, {
-      ...(parsed.ablation === null ? {} : { ablation: parsed.ablation }),
-      ...(parsed.status === null ? {} : { status: parsed.status }),
-      limit: parsed.limit,
-    });
-    const text = formatResult(result, parsed.format);
-    if (parsed.format === "table") console.log(text);
-    else await Deno.stdout.write(new TextEncoder().encode(text));
-  } finally {
-    await store.close();
-  }
-  return 0;
-}
+export const main = cliMain(RUNS, runs);
 
-if (import.meta.main) Deno.exit(await runTask(() => main(Deno.args)));
+if (import.meta.main) Deno.exit(await main(Deno.args));

@@ -1,11 +1,20 @@
 /**
  * `deno task teacher`: trains the mini-CLIP teacher from scratch (resumable) and prints or
- * re-measures its card. See `HELP` for the flags.
+ * re-measures its card. See `TEACHER` for the flags.
  *
  * @module
  */
 import { BENCHMARK_PARTITION } from "../data/split.ts";
-import { parseArgs } from "../_std.ts";
+import {
+  choice,
+  cliMain,
+  defineTask,
+  flag,
+  integer,
+  number,
+  type RequestOf,
+  text,
+} from "../_args.ts";
 import { Backend } from "../c2s/config.ts";
 import { initBackend } from "../tf/backend.ts";
 import { loadFashionMnist } from "../data/fashion_mnist.ts";
@@ -26,141 +35,76 @@ export type TeacherCommand = typeof TeacherCommand[number];
 /** Steps of the shipped teacher's run (the default of `train`). */
 export const DEFAULT_STEPS = 2000;
 
+/** `teacher`: train the mini-CLIP teacher, or print / re-measure its card. */
+export const TEACHER = defineTask({
+  name: "teacher",
+  summary: `Trains the mini-CLIP teacher, or prints / re-measures its card. Training is
+    resumable: the state is saved every few minutes and on Ctrl-C; run the same command again to
+    resume. At the end it writes DIR/teacher.safetensors, DIR/config.json and DIR/card.json.`,
+  positionals: {
+    command: choice(TeacherCommand, {
+      value: "COMMAND",
+      required: true,
+      description: `train: trains from scratch (DESIGN.md, "Calibration": conv tower + attention
+        pooling, text tower over "a photo of a {class}", AdamW, 32 single items + 32 scenes + 32
+        masked items per step) on the teacher's own training items (never the held-out ones),
+        with a progress bar. eval: prints DIR/card.json; with --measure it re-measures the
+        figures on held-out data`,
+    }),
+  },
+  flags: {
+    steps: integer({
+      min: 1,
+      default: DEFAULT_STEPS,
+      defaultText: `${DEFAULT_STEPS}, the shipped teacher's run`,
+      description: "train: optimiser steps",
+    }),
+    seed: integer({ min: 0, default: 0, description: "train: seed of the weights and batches" }),
+    out: text({
+      value: "DIR",
+      default: DEFAULT_TEACHER_DIR,
+      defaultText: "data/teacher, the shipped teacher",
+      description: "Teacher folder: the output of train, the input of eval",
+    }),
+    backend: choice(Backend, { default: "wasm", description: "Tensor backend" }),
+    data: text({
+      value: "DIR",
+      default: null,
+      defaultText: "the Debian set when installed, else the embedded test split",
+      description: "Fashion-MNIST folder",
+    }),
+    batch: integer({ min: 1, default: 32, description: "train: items per kind per step" }),
+    checkpointMinutes: number({
+      value: "M",
+      min: 0,
+      default: 3,
+      description: "train: minutes between training-state saves",
+    }),
+    measure: flag({ description: "eval: re-measure instead of printing the stored card" }),
+  },
+  examples: `
+    # A short run into a scratch folder
+    deno task teacher train --out /tmp/teacher --steps 200
+    # Re-measure the shipped teacher on held-out data
+    deno task teacher eval --measure`,
+});
+
 /** The parsed, validated arguments of the teacher task. */
-export interface TeacherArgs {
-  help: boolean;
-  command: TeacherCommand;
-  backend: Backend;
-  /** Teacher directory (output of train, input of eval). */
-  out: string;
-  steps: number;
-  seed: number;
-  /** Items per kind per step. */
-  batch: number;
-  checkpointMinutes: number;
-  /** Fashion-MNIST directory, or null for the default search. */
-  data: string | null;
-  /** eval: re-measure the figures instead of only printing the card. */
-  measure: boolean;
-}
-
-/** The task's help text. */
-export const HELP = `deno task teacher: train the mini-CLIP teacher, or print / re-measure its card
-
-Usage: deno task teacher train [--steps N] [--seed N] [--out DIR] [--backend B] [--data DIR]
-                               [--batch N] [--checkpoint-minutes M]
-       deno task teacher eval  [--out DIR] [--measure] [--backend B] [--data DIR]
-
-train  trains from scratch (DESIGN.md, "Calibration": conv tower + attention pooling, text tower
-       over "a photo of a {class}", AdamW, 32 single items + 32 scenes + 32 masked items per
-       step) on the teacher's own training items (never the held-out ones), with a progress bar.
-       The training state is saved every few minutes and on Ctrl-C; run the same command again
-       to resume. At the end it writes DIR/teacher.safetensors, DIR/config.json and DIR/card.json.
-eval   prints DIR/card.json; with --measure it re-measures the figures on held-out data.
-
-Flags:
-  --steps N               optimiser steps (default ${DEFAULT_STEPS}, the shipped teacher's run)
-  --seed N                seed of the initial weights and batches (default 0)
-  --out DIR               teacher directory (default data/teacher, the shipped teacher)
-  --backend B             ${Backend.join(" | ")} (default wasm)
-  --data DIR              Fashion-MNIST directory (default: the Debian set when installed,
-                          else the embedded test split)
-  --batch N               items per kind per step (default 32)
-  --checkpoint-minutes M  minutes between training-state saves (default 3)
-  --measure               eval: re-measure instead of printing the stored card
-  -h, --help              show this help
-
-Examples:
-  deno task teacher train --out /tmp/teacher --steps 200
-  deno task teacher eval --measure
-`;
-
-function parseNumber(flag: string, value: string, min: number, integer: boolean): number {
-  const n = Number(value.trim());
-  if (
-    value.trim() === "" || !Number.isFinite(n) || n < min || (integer && !Number.isSafeInteger(n))
-  ) {
-    throw new RangeError(
-      msg.cliBadNumber(flag, value, integer ? `an integer >= ${min}` : `a number >= ${min}`),
-    );
-  }
-  return n;
-}
+export type TeacherArgs = RequestOf<typeof TEACHER>;
 
 /**
- * Parses and validates the task's arguments; does no work.
+ * Parses and validates the task's arguments; does no work. A malformed command line is a
+ * `TypeError`; a value out of range or an unknown command a `RangeError`.
  *
  * @example
  * ```ts
+ * import { assert } from "../_std.ts";
  * import { parseTeacherArgs } from "./teacher.ts";
  * const a = parseTeacherArgs(["train", "--steps", "10", "--backend", "cpu"]);
- * console.assert(a.command === "train" && a.steps === 10 && a.backend === "cpu");
+ * assert.ok(!a.help && a.command === "train" && a.steps === 10 && a.backend === "cpu");
  * ```
- * @throws {TypeError} On an unknown flag or command, or a flag without its value.
- * @throws {RangeError} On a value out of range.
  */
-export function parseTeacherArgs(argv: readonly string[]): TeacherArgs {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...argv],
-      strict: true,
-      allowPositionals: true,
-      options: {
-        help: { type: "boolean", short: "h" },
-        steps: { type: "string" },
-        seed: { type: "string" },
-        out: { type: "string" },
-        backend: { type: "string" },
-        data: { type: "string" },
-        batch: { type: "string" },
-        "checkpoint-minutes": { type: "string" },
-        measure: { type: "boolean" },
-      },
-    });
-  } catch (error) {
-    const code = (error as { code?: string }).code;
-    const flag = /'(-[^' ]+)/.exec((error as Error).message)?.[1] ?? "?";
-    if (code === "ERR_PARSE_ARGS_UNKNOWN_OPTION") throw new TypeError(msg.cliUnknownFlag(flag));
-    if (code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE") {
-      throw new TypeError(msg.cliMissingValue(flag));
-    }
-    throw error;
-  }
-  const { values, positionals } = parsed;
-  const help = values.help === true;
-  const command = positionals[0] ?? (help ? "train" : undefined);
-  if (command === undefined) throw new TypeError(msg.cliNoCommand([...TeacherCommand]));
-  if (!(TeacherCommand as readonly string[]).includes(command)) {
-    throw new TypeError(msg.cliUnknownCommand(command, [...TeacherCommand]));
-  }
-  if (positionals.length > 1) throw new TypeError(msg.cliUnexpectedArgument(positionals[1]!));
-  const backend = values.backend ?? "wasm";
-  if (!(Backend as readonly string[]).includes(backend)) {
-    throw new RangeError(msg.cliBadBackend(backend, [...Backend]));
-  }
-  const out = values.out ?? DEFAULT_TEACHER_DIR;
-  if (out.trim() === "") throw new RangeError(msg.cliEmptyValue("--out"));
-  const data = values.data ?? null;
-  if (data !== null && data.trim() === "") throw new RangeError(msg.cliEmptyValue("--data"));
-  return {
-    help,
-    command: command as TeacherCommand,
-    backend: backend as Backend,
-    out,
-    steps: parseNumber("--steps", values.steps ?? String(DEFAULT_STEPS), 1, true),
-    seed: parseNumber("--seed", values.seed ?? "0", 0, true),
-    batch: parseNumber("--batch", values.batch ?? "32", 1, true),
-    checkpointMinutes: parseNumber(
-      "--checkpoint-minutes",
-      values["checkpoint-minutes"] ?? "3",
-      0,
-      false,
-    ),
-    data,
-    measure: values.measure === true,
-  };
-}
+export const parseTeacherArgs = TEACHER.parse;
 
 const PARTITION = BENCHMARK_PARTITION;
 
@@ -271,19 +215,9 @@ async function evaluate(args: TeacherArgs): Promise<number> {
 }
 
 /** Runs the task with `argv`; returns the exit code. */
-export async function main(argv: readonly string[]): Promise<number> {
-  let args: TeacherArgs;
-  try {
-    args = parseTeacherArgs(argv);
-  } catch (e) {
-    console.error(`${(e as Error).message}\n\n${HELP}`);
-    return 2;
-  }
-  if (args.help) {
-    console.log(HELP);
-    return 0;
-  }
-  return args.command === "train" ? await train(args) : await evaluate(args);
-}
+export const main = cliMain(
+  TEACHER,
+  (args) => args.command === "train" ? train(args) : evaluate(args),
+);
 
 if (import.meta.main) Deno.exit(await main(Deno.args));

@@ -179,35 +179,3 @@ export function pngBadSize(width: number, height: number): string {
 export function pngBadChannels(channels: number): string {
   return `PNG channels must be 1, 3 or 4, got ${channels}`;
 }
-
-// --- The scenes task -----------------------------------------------------------------------------
-
-/** An unknown flag. */
-export function cliUnknownFlag(flag: string): string {
-  return `Unknown flag "${flag}"; run with --help to see the flags`;
-}
-
-/** A flag that needs a value but got none. */
-export function cliMissingValue(flag: string): string {
-  return `Flag "${flag}" needs a value (write ${flag}=VALUE for a value that starts with "-")`;
-}
-
-/** A stray positional argument. */
-export function cliUnexpectedArgument(arg: string): string {
-  return `Unexpected argument "${arg}"; the scenes task takes only flags (see --help)`;
-}
-
-/** A flag whose value is not a valid integer in range. */
-export function cliBadInteger(flag: string, value: string, range: string): string {
-  return `Flag "${flag}" must be an integer ${range}, got "${value}"`;
-}
-
-/** A flag whose value is not one of a fixed set. */
-export function cliBadChoice(flag: string, value: string, choices: readonly string[]): string {
-  return `Flag "${flag}" must be one of ${choices.map((c) => `"${c}"`).join(", ")}, got "${value}"`;
-}
-
-/** A flag given an empty value. */
-export function cliEmptyValue(flag: string): string {
-  return `Flag "${flag}" must not be empty`;
-}

@@ -52,13 +52,6 @@ export const Msg = {
     `Kendall tau needs two rankings of equal length, got ${a} and ${b}`,
   kendallNotFinite: (index: number, value: unknown) =>
     `Kendall tau needs finite numbers, got ${q(value)} at index ${index}`,
-  cliUnknownFlag: (flag: string) => `Unknown option ${q(flag)} (see --help)`,
-  cliMissingAblation: () =>
-    `Missing the ablation to report: give its name, or "all" for every table (see --help)`,
-  cliExtraArgs: (extra: readonly string[]) =>
-    `Too many arguments: ${listNames(extra)} (give one ablation name, or "all")`,
-  cliMissingValue: (flag: string) => `Option ${q(flag)} needs a value (see --help)`,
-  cliEmptyValue: (flag: string) => `Option ${q(flag)} needs a non-empty value`,
   wrotePages: (count: number, ms: number) =>
     `Wrote ${count} page${count === 1 ? "" : "s"} in ${ms.toFixed(0)} ms`,
 } as const;

@@ -187,8 +187,3 @@ export function provisionalPlan(reason: string): string {
 export function planWithoutDatabase(db: string, reason: string): string {
   return `Could not read ${q(db)} (${reason}): every run is shown as pending`;
 }
-
-/** An option of `ablate` or `run-one` without a value or with a bad one. */
-export function badOption(task: string, option: string, detail: string): string {
-  return `${task}: option ${option} ${detail}; see "${task} --help"`;
-}

@@ -112,48 +112,6 @@ export function teacherModuleNotTeacher(path: string): string {
     `encodeImages, textEmbeddings, dispose)`;
 }
 
-/** An unknown command-line flag. */
-export function cliUnknownFlag(flag: string): string {
-  return `Unknown flag "${flag}"`;
-}
-
-/** A flag given without its value. */
-export function cliMissingValue(flag: string): string {
-  return `Flag "${flag}" needs a value`;
-}
-
-/** A flag's value is not a valid number. */
-export function cliBadNumber(flag: string, value: string, expected: string): string {
-  return `Flag "${flag}" must be ${expected}, got "${value}"`;
-}
-
-/** A flag's value is empty. */
-export function cliEmptyValue(flag: string): string {
-  return `Flag "${flag}" needs a non-empty value`;
-}
-
-/** An extra positional argument. */
-export function cliUnexpectedArgument(arg: string): string {
-  return `Unexpected argument "${arg}"`;
-}
-
-/** No subcommand given. */
-export function cliNoCommand(commands: readonly string[]): string {
-  return `Missing command: expected one of ${commands.map((c) => `"${c}"`).join(", ")}`;
-}
-
-/** An unknown subcommand. */
-export function cliUnknownCommand(command: string, commands: readonly string[]): string {
-  return `Unknown command "${command}": expected one of ${
-    commands.map((c) => `"${c}"`).join(", ")
-  }`;
-}
-
-/** An unknown backend name. */
-export function cliBadBackend(name: string, backends: readonly string[]): string {
-  return `Unknown backend "${name}": expected one of ${backends.join(", ")}`;
-}
-
 /** No card to print. */
 export function noCard(file: string): string {
   return `No teacher card "${file}" (train a teacher first, or pass --measure)`;

@@ -1,78 +1,54 @@
 /**
- * Shared plumbing of the tracking tasks (query, runs, export, collect): argument parsing that
- * reports errors as `TypeError`s naming the task, and the top-level error printer.
+ * What the tracking tasks (query, runs, export, collect) share: the `--db`, `--format` and
+ * `--wait` flags, opening the store for a task and closing it after, and printing a result.
  *
  * @module
  */
 
-import { parseArgs } from "../_std.ts";
+import { arg, choice, invalid, text } from "../_args.ts";
+import { formatResult, OutputFormat } from "./format.ts";
 import * as msg from "./messages.ts";
-import { RunStore, type RunStoreOptions } from "./store.ts";
+import { DEFAULT_DB_PATH, type QueryResult, RunStore, type RunStoreOptions } from "./store.ts";
 
-/** Option declarations as `node:util` parseArgs takes them. */
-export type OptionSpec = Record<
-  string,
-  { type: "string" | "boolean"; short?: string; multiple?: false }
->;
+/** `--db PATH`: a database file that must exist. */
+export const DB_FLAG = text({
+  value: "PATH",
+  default: DEFAULT_DB_PATH,
+  description: "Database file; it must exist",
+});
 
-/** Parses `args` strictly; unknown options and missing values are `TypeError`s naming `task`. */
-export function parseTaskArgs(
-  task: string,
-  args: readonly string[],
-  options: OptionSpec,
-): { values: Record<string, string | boolean | undefined>; positionals: string[] } {
-  try {
-    const parsed = parseArgs({ args: [...args], options, allowPositionals: true, strict: true });
-    return {
-      values: parsed.values as Record<string, string | boolean | undefined>,
-      positionals: parsed.positionals,
-    };
-  } catch (error) {
-    // node:util explains at length how to pass positionals starting with "-"; keep the first
-    // sentence ("Unknown option '--x'").
-    const first = (error as Error).message.split(/\.(\s|$)/)[0] ?? "";
-    throw new TypeError(msg.badArgs(task, first), { cause: error });
-  }
-}
+/** `-f, --format`: how a result is printed. */
+export const FORMAT_FLAG = choice(OutputFormat, {
+  short: "f",
+  default: "table",
+  description: "table (aligned columns, 4 decimals), csv or json (full precision)",
+});
 
-/** `--wait SECONDS` as milliseconds (non-negative; absent = 0). */
-export function parseWait(task: string, value: string | boolean | undefined): number {
-  if (value === undefined) return 0;
-  const text = String(value);
-  const seconds = Number(text);
-  if (text.trim() === "" || !Number.isFinite(seconds) || seconds < 0) {
-    throw new TypeError(msg.badNumber(task, "wait", text, "a number of seconds >= 0"));
-  }
-  return Math.round(seconds * 1000);
-}
-
-/** A string option's value, or `fallback`. */
-export function stringOption(value: string | boolean | undefined, fallback: string): string {
-  return typeof value === "string" ? value : fallback;
-}
+/** `--wait SECONDS`, read as milliseconds: how long to retry while another process holds the file. */
+export const WAIT_FLAG = arg({
+  name: "wait",
+  value: "SECONDS",
+  default: 0,
+  description: "Keep retrying this long while another process holds the file",
+  read: (text) => {
+    const seconds = text.trim() === "" ? NaN : Number(text);
+    return Number.isFinite(seconds) && seconds >= 0
+      ? Math.round(seconds * 1000)
+      : invalid(msg.WAIT_EXPECTED);
+  },
+});
 
 /**
- * Runs a task's `main`, printing an error's message (not its stack) to stderr and returning the
- * exit code: 0 on success, what `main` returns, or 1 on an error. `C2S_DEBUG=1` adds stacks.
+ * Opens the store for a task (with a wait, says once on stderr whom it is waiting for), hands it
+ * to `use` and closes it after.
  */
-export async function runTask(main: () => Promise<number>): Promise<number> {
-  try {
-    return await main();
-  } catch (error) {
-    const debug = Deno.env.get("C2S_DEBUG") === "1";
-    const text = error instanceof Error ? (debug ? error.stack : error.message) : String(error);
-    console.error(`error: ${text}`);
-    return 1;
-  }
-}
-
-/** Opens the store for a task; with a wait, says once on stderr whom it is waiting for. */
-export function openForTask(
+export async function withStore<T>(
   path: string,
   options: Pick<RunStoreOptions, "readOnly" | "create" | "waitMs">,
-): Promise<RunStore> {
+  use: (store: RunStore) => Promise<T>,
+): Promise<T> {
   let told = false;
-  return RunStore.open(path, {
+  const store = await RunStore.open(path, {
     ...options,
     onBusy: (pid) => {
       if (told) return;
@@ -80,4 +56,16 @@ export function openForTask(
       console.error(msg.waitingFor(path, pid, options.waitMs ?? 0));
     },
   });
+  try {
+    return await use(store);
+  } finally {
+    await store.close();
+  }
+}
+
+/** Prints `result` as `format` (a table with a final newline; CSV and JSON as written). */
+export async function printResult(result: QueryResult, format: OutputFormat): Promise<void> {
+  const text = formatResult(result, format);
+  if (format === "table") console.log(text);
+  else await Deno.stdout.write(new TextEncoder().encode(text));
 }

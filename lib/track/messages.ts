@@ -181,35 +181,8 @@ export function flattenNotObject(value: unknown): string {
 
 // ---------------------------------------------------------------- CLIs
 
-/** Arguments could not be parsed. */
-export function badArgs(task: string, reason: string): string {
-  return `deno task ${task}: ${reason} (see --help)`;
-}
-
-/** An option value is not one of the allowed ones. */
-export function badChoice(
-  task: string,
-  option: string,
-  value: string,
-  allowed: readonly string[],
-): string {
-  return badArgs(task, `--${option} must be one of ${allowed.join(", ")}, got ${q(value)}`);
-}
-
-/** An option value is not a positive integer / non-negative number. */
-export function badNumber(task: string, option: string, value: string, expected: string): string {
-  return badArgs(task, `--${option} must be ${expected}, got ${q(value)}`);
-}
-
-/** Wrong number of positional arguments. */
-export function badPositionals(task: string, expected: string, got: readonly string[]): string {
-  return badArgs(task, `expected ${expected}, got ${got.length ? got.map(q).join(" ") : "none"}`);
-}
-
-/** A required option is absent. */
-export function missingOption(task: string, option: string): string {
-  return badArgs(task, `--${option} is required`);
-}
+/** What `--wait` must be. */
+export const WAIT_EXPECTED = "a number of seconds >= 0";
 
 /** A record directory does not exist. */
 export function recordDirMissing(dir: string): string {
@@ -246,70 +219,3 @@ export function exportedOne(name: string, rows: number, path: string): string {
 export function rowCount(n: number): string {
   return `(${n} row${n === 1 ? "" : "s"})`;
 }
-
-// ---------------------------------------------------------------- help texts
-
-/** `deno task query --help`. */
-export const QUERY_HELP = `Run SQL on the run database and print the result.
-
-Usage: deno task query "SQL" [--db FILE] [--format table|csv|json] [--write] [--wait SECONDS]
-
-  --db FILE        database file (default runs.duckdb); it must exist
-  --format F       table (aligned columns, 4 decimals; default), csv or json (full precision)
-  --write          open for writing (default read-only, so other readers may share the file)
-  --wait SECONDS   keep retrying this long while another process holds the file (default 0)
-
-Tables: runs, run_variants, params, metrics, results, class_iou, artifacts, paper_values;
-views: variant_summary (mean/std/95% CI over seeds vs the paper), run_eval (one row per run).
-
-Examples:
-  deno task query "SELECT variant, metric, n, mean, std, paper, delta FROM variant_summary
-                   WHERE ablation = 'token-bank' ORDER BY metric, variant"
-  deno task query "SELECT variant, avg(hIoU) FROM run_eval GROUP BY ALL" --format csv > hiou.csv`;
-
-/** `deno task runs --help`. */
-export const RUNS_HELP = `List recent runs, newest first, with their eval hIoU / sIoU / uIoU.
-
-Usage: deno task runs [--ablation NAME] [--status S] [--limit N] [--db FILE] [--format F]
-
-  --ablation NAME  only runs serving this ablation (labels as in that ablation's table)
-  --status S       running, finished, failed or interrupted
-  --limit N        at most N runs (default 20)
-  --db FILE        database file (default runs.duckdb); it must exist
-  --format F       table (default), csv or json
-  --wait SECONDS   keep retrying this long while another process holds the file (default 0)
-
-Example:
-  deno task runs --ablation token-bank --status failed --limit 5`;
-
-/** `deno task export --help`. */
-export const EXPORT_HELP = `Write every table and view of the run database as Parquet files.
-
-Usage: deno task export --parquet DIR [--db FILE] [--wait SECONDS]
-
-  --parquet DIR    output directory (created); one <table>.parquet per table and view
-  --db FILE        database file (default runs.duckdb); it must exist
-  --wait SECONDS   keep retrying this long while another process holds the file (default 0)
-
-Example:
-  deno task export --parquet export/
-  # export/runs.parquet, export/results.parquet, ..., export/variant_summary.parquet
-  python3 -c "import pandas; print(pandas.read_parquet('export/variant_summary.parquet'))"`;
-
-/** `deno task collect --help`. */
-export const COLLECT_HELP =
-  `Ingest per-run record files (written by run-one or workers) into the run database.
-
-Usage: deno task collect [--from DIR] [--db FILE] [--keep] [--wait SECONDS]
-
-  --from DIR       directory of <hash>.run.json records (default .cache/records)
-  --db FILE        database file (default runs.duckdb; created when missing)
-  --keep           leave ingested files in place (default: move them to DIR/ingested/)
-  --wait SECONDS   keep retrying this long while another process holds the file (default 0)
-
-Ingesting is idempotent: a record replaces its run's rows. Files still being written (temporary
-dot-names) are skipped; a file that fails validation stays in place and is reported (exit 1).
-
-Example:
-  deno task collect --from .cache/records --db runs.duckdb
-  # ingested .cache/records/3f2a9c.run.json (run 3f2a9c, finished) -> .cache/records/ingested/...`;

@@ -1,5 +1,5 @@
 import { assert } from "../../lib/_std.ts";
-import { HELP, parseScenesArgs, runScenes } from "../../lib/cli/scenes.ts";
+import { parseScenesArgs, runScenes, SCENES } from "../../lib/cli/scenes.ts";
 import { EMBEDDED_DIR } from "../../lib/data/fashion_mnist.ts";
 
 Deno.test("parseScenesArgs() fills every default", () => {
@@ -49,21 +49,25 @@ Deno.test("parseScenesArgs() returns help even when other values are bad", () =>
 Deno.test("parseScenesArgs() rejects an unknown flag, naming it", () => {
   assert.throws(() => parseScenesArgs(["--cout", "3"]), {
     name: "TypeError",
-    message: 'Unknown flag "--cout"; run with --help to see the flags',
+    message: 'Unknown flag "--cout" for deno task scenes (did you mean "--count"?)',
   });
 });
 
-Deno.test("parseScenesArgs() rejects a flag without its value", () => {
+Deno.test("parseScenesArgs() rejects a flag without its value or given twice", () => {
+  assert.throws(() => parseScenesArgs(["--seed", "1", "--seed", "2"]), {
+    name: "TypeError",
+    message: 'Flag "--seed" of deno task scenes is given twice ("1", then "2"): give it once',
+  });
   assert.throws(() => parseScenesArgs(["--count"]), {
     name: "TypeError",
-    message: 'Flag "--count" needs a value (write --count=VALUE for a value that starts with "-")',
+    message: 'Flag "--count" of deno task scenes needs a value (--count N)',
   });
 });
 
 Deno.test("parseScenesArgs() rejects a stray argument", () => {
   assert.throws(() => parseScenesArgs(["out/"]), {
     name: "TypeError",
-    message: 'Unexpected argument "out/"; the scenes task takes only flags (see --help)',
+    message: 'Unexpected argument "out/" for deno task scenes, which takes no arguments',
   });
 });
 
@@ -71,27 +75,28 @@ Deno.test("parseScenesArgs() rejects counts and seeds that are not integers in r
   for (const value of ["0", "10001", "2.5", "abc", ""]) {
     assert.throws(() => parseScenesArgs([`--count=${value}`]), {
       name: "RangeError",
-      message: `Flag "--count" must be an integer in 1..10000, got "${value}"`,
+      message: `Flag "--count" of deno task scenes must be an integer in 1..10000, got "${value}"`,
     });
   }
   assert.throws(() => parseScenesArgs(["--seed=-1"]), {
     name: "RangeError",
-    message: 'Flag "--seed" must be an integer >= 0, got "-1"',
+    message: 'Flag "--seed" of deno task scenes must be an integer >= 0, got "-1"',
   });
 });
 
 Deno.test("parseScenesArgs() rejects an unknown split and empty paths", () => {
   assert.throws(() => parseScenesArgs(["--split", "test"]), {
     name: "RangeError",
-    message: 'Flag "--split" must be one of "train", "eval", "both", got "test"',
+    message:
+      'Flag "--split" of deno task scenes must be one of "train", "eval", "both", got "test"',
   });
   assert.throws(() => parseScenesArgs(["--out="]), {
     name: "RangeError",
-    message: 'Flag "--out" must not be empty',
+    message: 'Flag "--out" of deno task scenes must be non-empty, got ""',
   });
   assert.throws(() => parseScenesArgs(["--data="]), {
     name: "RangeError",
-    message: 'Flag "--data" must not be empty',
+    message: 'Flag "--data" of deno task scenes must be non-empty, got ""',
   });
 });
 
@@ -108,9 +113,10 @@ Deno.test("parseScenesArgs() rejects unknown class names, listing the valid ones
 
 Deno.test("the scenes help text explains every flag and gives an example", () => {
   for (const flag of ["--count", "--out", "--seed", "--unseen", "--data", "--split", "--help"]) {
-    assert.ok(HELP.includes(flag), `help lacks ${flag}`);
+    assert.ok(SCENES.help.includes(flag), `help lacks ${flag}`);
   }
-  assert.match(HELP, /Example:\n {2}deno task scenes /);
+  assert.match(SCENES.help, /^Usage: deno task scenes \[options\]\n/);
+  assert.match(SCENES.help, /\nExamples:\n(?: {2}#.*\n)? {2}deno task scenes /);
 });
 
 Deno.test("runScenes() writes one PNG per scene and set, and reports the data source", async () => {
@@ -119,11 +125,9 @@ Deno.test("runScenes() writes one PNG per scene and set, and reports the data so
   const log = console.log;
   console.log = (...parts: unknown[]) => lines.push(parts.join(" "));
   try {
-    const written = await runScenes({
-      ...parseScenesArgs(["--count", "2"]),
-      data: EMBEDDED_DIR,
-      out,
-    });
+    const args = parseScenesArgs(["--count", "2"]);
+    assert.ok(!args.help);
+    const written = await runScenes({ ...args, data: EMBEDDED_DIR, out });
     assert.deepEqual(written, [
       `${out}/train-000.png`,
       `${out}/train-001.png`,

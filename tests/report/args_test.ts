@@ -1,6 +1,6 @@
 import { assert, assertThrows } from "../../lib/_std.ts";
-import { DEFAULT_DB, DEFAULT_OUT, parseReportArgs, REPORT_HELP } from "../../lib/report/args.ts";
-import { Msg } from "../../lib/report/messages.ts";
+import { DEFAULT_OUT, parseReportArgs, REPORT } from "../../lib/report/args.ts";
+import { DEFAULT_DB } from "../../lib/spec/args.ts";
 
 Deno.test("parseReportArgs() takes one name and defaults --db and --out", () => {
   assert.deepEqual(parseReportArgs(["token-bank"]), {
@@ -20,19 +20,34 @@ Deno.test("parseReportArgs() takes one name and defaults --db and --out", () => 
 Deno.test("parseReportArgs() answers --help and -h before checking anything else", () => {
   assert.deepEqual(parseReportArgs(["--help"]), { help: true });
   assert.deepEqual(parseReportArgs(["-h", "--bogus"]), { help: true });
-  assert.ok(REPORT_HELP.includes("deno task report token-bank"));
-  assert.ok(REPORT_HELP.includes("deno task report all"));
+  assert.ok(REPORT.help.includes("deno task report token-bank"));
+  assert.ok(REPORT.help.includes("deno task report all"));
 });
 
 Deno.test("parseReportArgs() rejects unknown options, missing values and wrong name counts", () => {
-  assertThrows(() => parseReportArgs(["x", "--bd", "a"]), TypeError, Msg.cliUnknownFlag("--bd"));
-  assertThrows(() => parseReportArgs(["x", "--db"]), TypeError, Msg.cliMissingValue("--db"));
-  assertThrows(
-    () => parseReportArgs(["x", "--db", "--out", "o"]),
-    TypeError,
-    Msg.cliMissingValue("--db"),
-  );
-  assertThrows(() => parseReportArgs(["x", "--out="]), TypeError, Msg.cliEmptyValue("--out"));
-  assertThrows(() => parseReportArgs([]), TypeError, Msg.cliMissingAblation());
-  assertThrows(() => parseReportArgs(["a", "b"]), TypeError, Msg.cliExtraArgs(["a", "b"]));
+  const cases: [string[], ErrorConstructor, string][] = [
+    [
+      ["x", "--bd", "a"],
+      TypeError,
+      'Unknown flag "--bd" for deno task report (did you mean "--db"?)',
+    ],
+    [["x", "--db"], TypeError, 'Flag "--db" of deno task report needs a value (--db PATH)'],
+    [
+      ["x", "--db", "--out", "o"],
+      TypeError,
+      'Flag "--db" of deno task report needs a value (--db PATH)',
+    ],
+    [["x", "--out="], RangeError, 'Flag "--out" of deno task report must be non-empty, got ""'],
+    [
+      ["x", "--out", "a", "--out", "b"],
+      TypeError,
+      'Flag "--out" of deno task report is given twice ("a", then "b"): give it once',
+    ],
+    [[], TypeError, "Argument NAME|all of deno task report is required"],
+    [["a", "b"], TypeError, 'Unexpected argument "b" for deno task report, which takes NAME|all'],
+  ];
+  for (const [argv, ErrorClass, message] of cases) {
+    const error = assertThrows(() => parseReportArgs(argv), ErrorClass, message);
+    assert.equal(error.message, message);
+  }
 });

@@ -1,5 +1,5 @@
 import { assert } from "../../lib/_std.ts";
-import { ABLATE_HELP, parseAblateArgs } from "../../lib/spec/args.ts";
+import { ABLATE, parseAblateArgs } from "../../lib/spec/args.ts";
 import { assertThrowsExactly } from "./_assert.ts";
 
 Deno.test("parseAblateArgs() gives the defaults for a bare name", () => {
@@ -48,16 +48,16 @@ Deno.test("parseAblateArgs() returns help for -h or --help, whatever else is giv
   assert.deepEqual(parseAblateArgs(["x", "--bogus", "-h"]), { help: true });
 });
 
-Deno.test("parseAblateArgs() names an unknown option with the nearest one", () => {
+Deno.test("parseAblateArgs() names an unknown flag with the nearest one", () => {
   assertThrowsExactly(
     () => parseAblateArgs(["token-bank", "--sed", "3"]),
     TypeError,
-    `Unknown option "--sed" (did you mean "--seeds"?); see "ablate --help"`,
+    `Unknown flag "--sed" for deno task ablate (did you mean "--seeds"?)`,
   );
   assertThrowsExactly(
     () => parseAblateArgs(["token-bank", "-x"]),
     TypeError,
-    `Unknown option "-x"; see "ablate --help"`,
+    `Unknown flag "-x" for deno task ablate`,
   );
 });
 
@@ -65,17 +65,25 @@ Deno.test("parseAblateArgs() rejects a missing or empty value", () => {
   assertThrowsExactly(
     () => parseAblateArgs(["token-bank", "--seeds"]),
     TypeError,
-    `Option "--seeds" needs a value`,
+    `Flag "--seeds" of deno task ablate needs a value (--seeds N)`,
   );
   assertThrowsExactly(
     () => parseAblateArgs(["token-bank", "--workers", "--plan"]),
     TypeError,
-    `Option "--workers" needs a value`,
+    `Flag "--workers" of deno task ablate needs a value (--workers N)`,
   );
   assertThrowsExactly(
     () => parseAblateArgs(["token-bank", "--db="]),
+    RangeError,
+    `Flag "--db" of deno task ablate must be non-empty, got ""`,
+  );
+});
+
+Deno.test("parseAblateArgs() rejects a flag given twice, naming it and both values", () => {
+  assertThrowsExactly(
+    () => parseAblateArgs(["token-bank", "--db", "a.duckdb", "--db=b.duckdb"]),
     TypeError,
-    `Option "--db" needs a non-empty value`,
+    `Flag "--db" of deno task ablate is given twice ("a.duckdb", then "b.duckdb"): give it once`,
   );
 });
 
@@ -83,7 +91,7 @@ Deno.test("parseAblateArgs() rejects a value for a flag", () => {
   assertThrowsExactly(
     () => parseAblateArgs(["token-bank", "--plan=yes"]),
     TypeError,
-    `Option "--plan" takes no value, got "yes"`,
+    `Flag "--plan" of deno task ablate takes no value, got "yes"`,
   );
 });
 
@@ -92,23 +100,28 @@ Deno.test("parseAblateArgs() wants positive integer seeds and workers", () => {
     assertThrowsExactly(
       () => parseAblateArgs(["token-bank", `${option}=${value}`]),
       RangeError,
-      `Option "${option}" must be an integer >= 1, got "${value}"`,
+      `Flag "${option}" of deno task ablate must be a positive integer, got "${value}"`,
     );
   }
+  assertThrowsExactly(
+    () => parseAblateArgs(["token-bank", "--workers", "-2"]),
+    RangeError,
+    `Flag "--workers" of deno task ablate must be a positive integer, got "-2"`,
+  );
 });
 
 Deno.test("parseAblateArgs() checks the preset and backend names", () => {
   assertThrowsExactly(
     () => parseAblateArgs(["token-bank", "--preset", "quik"]),
     RangeError,
-    `Option "--preset" must be one of "smoke", "quick", "paper", got "quik" (did you mean ` +
-      `"quick"?)`,
+    `Flag "--preset" of deno task ablate must be one of "smoke", "quick", "paper", got "quik" ` +
+      `(did you mean "quick"?)`,
   );
   assertThrowsExactly(
     () => parseAblateArgs(["token-bank", "--backend", "gpu"]),
     RangeError,
-    `Option "--backend" must be one of "wasm", "cpu", "webgpu", "tensorflow", got "gpu" (did ` +
-      `you mean "cpu"?)`,
+    `Flag "--backend" of deno task ablate must be one of "wasm", "cpu", "webgpu", "tensorflow", ` +
+      `got "gpu" (did you mean "cpu"?)`,
   );
 });
 
@@ -116,12 +129,12 @@ Deno.test("parseAblateArgs() wants exactly one ablation name or all", () => {
   assertThrowsExactly(
     () => parseAblateArgs(["--plan"]),
     TypeError,
-    `Missing ablation name: give one (see "ablate --help") or "all"`,
+    `Argument NAME|all of deno task ablate is required`,
   );
   assertThrowsExactly(
     () => parseAblateArgs(["module", "token-bank"]),
     TypeError,
-    `Give one ablation name or "all", got "module", "token-bank"`,
+    `Unexpected argument "token-bank" for deno task ablate, which takes NAME|all`,
   );
 });
 
@@ -138,9 +151,9 @@ Deno.test("the help text documents every option, with examples that parse", () =
       "--help",
     ]
   ) {
-    assert.ok(ABLATE_HELP.includes(option), option);
+    assert.ok(ABLATE.help.includes(option), option);
   }
-  const examples = ABLATE_HELP.split("\n")
+  const examples = ABLATE.help.split("\n")
     .filter((line) => line.trimStart().startsWith("deno task ablate "))
     .map((line) => line.trim().split(" ").slice(3));
   assert.equal(examples.length, 5);

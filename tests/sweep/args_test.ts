@@ -2,10 +2,9 @@
  * The arguments of `ablate` (the runner's options on top of the spec layer's) and of `run-one`.
  */
 import { assert } from "../../lib/_std.ts";
-import { ABLATE_HELP } from "../../lib/spec/args.ts";
-import { parseSweepArgs, SWEEP_HELP } from "../../lib/sweep/args.ts";
-import * as msg from "../../lib/sweep/messages.ts";
-import { parseRunOneArgs, RUN_ONE_HELP } from "../../lib/sweep/run_one_args.ts";
+import { ABLATE } from "../../lib/spec/args.ts";
+import { parseSweepArgs, SWEEP } from "../../lib/sweep/args.ts";
+import { parseRunOneArgs, RUN_ONE } from "../../lib/sweep/run_one_args.ts";
 import { DEFAULT_TEACHER_DIR } from "../../lib/teacher/load.ts";
 import { assertThrowsExactly } from "../spec/_assert.ts";
 
@@ -54,26 +53,35 @@ Deno.test("parseSweepArgs() rejects a runner option without a value, naming it",
   assertThrowsExactly(
     () => parseSweepArgs(["token-bank", "--teacher"]),
     TypeError,
-    msg.badOption("ablate", "--teacher", "needs a value"),
+    'Flag "--teacher" of deno task ablate needs a value (--teacher PATH)',
   );
   assertThrowsExactly(
     () => parseSweepArgs(["token-bank", "--work", "--plan"]),
     TypeError,
-    msg.badOption("ablate", "--work", "needs a value"),
+    'Flag "--work" of deno task ablate needs a value (--work DIR)',
   );
   assertThrowsExactly(
     () => parseSweepArgs(["token-bank", "--data="]),
+    RangeError,
+    'Flag "--data" of deno task ablate must be non-empty, got ""',
+  );
+});
+
+Deno.test("parseSweepArgs() suggests the runner's options too", () => {
+  assertThrowsExactly(
+    () => parseSweepArgs(["token-bank", "--teachr", "t.ts"]),
     TypeError,
-    msg.badOption("ablate", "--data", "needs a value"),
+    'Unknown flag "--teachr" for deno task ablate (did you mean "--teacher"?)',
   );
 });
 
 Deno.test("ablate --help keeps the spec layer's text and adds the runner's options and examples", () => {
   assert.deepEqual(parseSweepArgs(["--help"]), { help: true });
-  for (const line of ABLATE_HELP.split("\n")) assert.ok(SWEEP_HELP.includes(line), line);
-  assert.ok(SWEEP_HELP.indexOf("Runner options:") < SWEEP_HELP.indexOf("Examples:"));
-  assert.match(SWEEP_HELP, /^ {2}--teacher PATH/m);
-  assert.match(SWEEP_HELP, /^ {2}deno task ablate module --teacher /m);
+  for (const line of ABLATE.help.split("\n")) assert.ok(SWEEP.help.includes(line), line);
+  assert.ok(SWEEP.help.indexOf("\nOptions:") < SWEEP.help.indexOf("Runner options:"));
+  assert.ok(SWEEP.help.indexOf("Runner options:") < SWEEP.help.indexOf("Examples:"));
+  assert.match(SWEEP.help, /^ {2}--teacher PATH/m);
+  assert.match(SWEEP.help, /^ {2}deno task ablate module --teacher /m);
 });
 
 Deno.test("parseRunOneArgs() reads a job and its options, with .cache defaults", () => {
@@ -90,24 +98,33 @@ Deno.test("parseRunOneArgs() reads a job and its options, with .cache defaults",
     { help: false, job: "j.json", jobs: "/j", records: "/r", teacher: "t", json: true },
   );
   assert.deepEqual(parseRunOneArgs(["-h"]), { help: true });
-  assert.match(RUN_ONE_HELP, /^Examples:$/m);
+  assert.match(RUN_ONE.help, /^Examples:$/m);
 });
 
 Deno.test("parseRunOneArgs() rejects a missing or second job and unknown options", () => {
   assertThrowsExactly(
     () => parseRunOneArgs([]),
     TypeError,
-    'run-one: give a job file or hash; see "run-one --help"',
+    "Argument JOB of deno task run-one is required",
   );
   assertThrowsExactly(
     () => parseRunOneArgs(["a", "b"]),
     TypeError,
-    'run-one: one job at a time, got 2: "a", "b"',
+    'Unexpected argument "b" for deno task run-one, which takes JOB',
   );
-  assert.throws(() => parseRunOneArgs(["a", "--record", "/r"]), TypeError);
+  assertThrowsExactly(
+    () => parseRunOneArgs(["a", "--record", "/r"]),
+    TypeError,
+    'Unknown flag "--record" for deno task run-one (did you mean "--records"?)',
+  );
   assertThrowsExactly(
     () => parseRunOneArgs(["a", "--records", " "]),
+    RangeError,
+    'Flag "--records" of deno task run-one must be non-empty, got " "',
+  );
+  assertThrowsExactly(
+    () => parseRunOneArgs(["a", "--jobs", "/j", "--jobs", "/k"]),
     TypeError,
-    msg.badOption("run-one", "--records", "needs a non-empty value"),
+    'Flag "--jobs" of deno task run-one is given twice ("/j", then "/k"): give it once',
   );
 });

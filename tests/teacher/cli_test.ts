@@ -1,7 +1,6 @@
 import { assert } from "../../lib/_std.ts";
 import { DEFAULT_STEPS, parseTeacherArgs } from "../../lib/cli/teacher.ts";
 import { DEFAULT_TEACHER_DIR } from "../../lib/teacher/load.ts";
-import * as msg from "../../lib/teacher/messages.ts";
 
 Deno.test("parseTeacherArgs() fills the defaults: wasm, the shipped teacher directory and run", () => {
   const a = parseTeacherArgs(["train"]);
@@ -37,38 +36,67 @@ Deno.test("parseTeacherArgs() reads every flag", () => {
     "--data",
     "/d",
   ]);
+  assert.ok(!a.help);
   assert.ok(a.steps === 10 && a.seed === 4 && a.out === "/tmp/t" && a.backend === "cpu");
   assert.ok(a.batch === 2 && a.checkpointMinutes === 0.5 && a.data === "/d");
-  assert.ok(parseTeacherArgs(["eval", "--measure"]).measure);
-  assert.ok(parseTeacherArgs(["--help"]).help);
+  const evaluate = parseTeacherArgs(["eval", "--measure"]);
+  assert.ok(!evaluate.help && evaluate.measure);
+  assert.deepEqual(parseTeacherArgs(["--help"]), { help: true });
+  assert.deepEqual(parseTeacherArgs(["train", "-h"]), { help: true });
 });
 
 Deno.test("parseTeacherArgs() rejects bad input with messages that name it", () => {
-  assert.throws(() => parseTeacherArgs([]), TypeError, msg.cliNoCommand(["train", "eval"]));
-  assert.throws(
-    () => parseTeacherArgs(["fit"]),
-    TypeError,
-    msg.cliUnknownCommand("fit", ["train", "eval"]),
-  );
-  assert.throws(
-    () => parseTeacherArgs(["train", "--stpes", "3"]),
-    TypeError,
-    msg.cliUnknownFlag("--stpes"),
-  );
-  assert.throws(
-    () => parseTeacherArgs(["train", "--steps", "0"]),
-    RangeError,
-    msg.cliBadNumber("--steps", "0", "an integer >= 1"),
-  );
-  assert.throws(
-    () => parseTeacherArgs(["train", "--seed", "1.5"]),
-    RangeError,
-    msg.cliBadNumber("--seed", "1.5", "an integer >= 0"),
-  );
-  assert.throws(
-    () => parseTeacherArgs(["train", "--backend", "gpu"]),
-    RangeError,
-    msg.cliBadBackend("gpu", ["wasm", "cpu", "webgpu", "tensorflow"]),
-  );
-  assert.throws(() => parseTeacherArgs(["eval", "x"]), TypeError, msg.cliUnexpectedArgument("x"));
+  const cases: [string[], ErrorConstructor, string][] = [
+    [[], TypeError, "Argument COMMAND of deno task teacher is required"],
+    [
+      ["fit"],
+      RangeError,
+      'Argument COMMAND of deno task teacher must be one of "train", "eval", got "fit"',
+    ],
+    [
+      ["train", "--stpes", "3"],
+      TypeError,
+      'Unknown flag "--stpes" for deno task teacher (did you mean "--steps"?)',
+    ],
+    [
+      ["train", "--steps", "0"],
+      RangeError,
+      'Flag "--steps" of deno task teacher must be a positive integer, got "0"',
+    ],
+    [
+      ["train", "--seed", "1.5"],
+      RangeError,
+      'Flag "--seed" of deno task teacher must be an integer >= 0, got "1.5"',
+    ],
+    [
+      ["train", "--checkpoint-minutes", "-1"],
+      RangeError,
+      'Flag "--checkpoint-minutes" of deno task teacher must be a number >= 0, got "-1"',
+    ],
+    [
+      ["train", "--backend", "gpu"],
+      RangeError,
+      'Flag "--backend" of deno task teacher must be one of "wasm", "cpu", "webgpu", ' +
+      '"tensorflow", got "gpu" (did you mean "cpu"?)',
+    ],
+    [["train", "--out"], TypeError, 'Flag "--out" of deno task teacher needs a value (--out DIR)'],
+    [
+      ["train", "--steps", "5", "--steps", "6"],
+      TypeError,
+      'Flag "--steps" of deno task teacher is given twice ("5", then "6"): give it once',
+    ],
+    [
+      ["eval", "x"],
+      TypeError,
+      'Unexpected argument "x" for deno task teacher, which takes COMMAND',
+    ],
+  ];
+  for (const [argv, ErrorClass, message] of cases) {
+    assert.throws(() => parseTeacherArgs(argv), (error: unknown) => {
+      assert.ok(error instanceof ErrorClass, `${argv.join(" ")}: ${error}`);
+      assert.equal(error.constructor, ErrorClass);
+      assert.equal(error.message, message);
+      return true;
+    });
+  }
 });

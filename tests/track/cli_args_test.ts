@@ -18,34 +18,63 @@ Deno.test("parseQueryArgs() reads the SQL and applies defaults", () => {
     parseQueryArgs(["--db", "x.duckdb", "SELECT 2", "-f", "json", "--write", "--wait", "2.5"]),
     { help: false, sql: "SELECT 2", db: "x.duckdb", format: "json", write: true, waitMs: 2500 },
   );
-  assert.equal(parseQueryArgs(["--help"]).help, true);
+  assert.deepEqual(parseQueryArgs(["--help"]), { help: true });
 });
 
 Deno.test("parseQueryArgs() rejects a bad format, missing SQL, extra words and unknown options", async () => {
   await rejectsWith(
     () => parseQueryArgs(["SELECT 1", "--format", "xml"]),
-    TypeError,
-    'deno task query: --format must be one of table, csv, json, got "xml" (see --help)',
+    RangeError,
+    'Flag "--format" of deno task query must be one of "table", "csv", "json", got "xml"',
+  );
+  await rejectsWith(
+    () => parseQueryArgs(["SELECT 1", "-f", "jsn"]),
+    RangeError,
+    'Flag "-f" of deno task query must be one of "table", "csv", "json", got "jsn" ' +
+      '(did you mean "json"?)',
   );
   await rejectsWith(
     () => parseQueryArgs([]),
     TypeError,
-    "deno task query: expected one SQL string, got none (see --help)",
+    "Argument SQL of deno task query is required",
+  );
+  await rejectsWith(
+    () => parseQueryArgs([" "]),
+    RangeError,
+    'Argument SQL of deno task query must be non-empty, got " "',
   );
   await rejectsWith(
     () => parseQueryArgs(["SELECT", "1"]),
     TypeError,
-    'deno task query: expected one SQL string, got "SELECT" "1" (see --help)',
+    'Unexpected argument "1" for deno task query, which takes SQL',
   );
   await rejectsWith(
     () => parseQueryArgs(["SELECT 1", "--bogus"]),
     TypeError,
-    "deno task query: Unknown option '--bogus' (see --help)",
+    'Unknown flag "--bogus" for deno task query',
+  );
+  await rejectsWith(
+    () => parseQueryArgs(["SELECT 1", "--writ"]),
+    TypeError,
+    'Unknown flag "--writ" for deno task query (did you mean "--write"?)',
   );
   await rejectsWith(
     () => parseQueryArgs(["SELECT 1", "--wait=-1"]),
+    RangeError,
+    'Flag "--wait" of deno task query must be a number of seconds >= 0, got "-1"',
+  );
+});
+
+Deno.test("parseQueryArgs() rejects --db given twice instead of taking the last", async () => {
+  await rejectsWith(
+    () => parseQueryArgs(["SELECT 1", "--db", "a.duckdb", "--db", "b.duckdb"]),
     TypeError,
-    'deno task query: --wait must be a number of seconds >= 0, got "-1" (see --help)',
+    'Flag "--db" of deno task query is given twice ("a.duckdb", then "b.duckdb"): give it once',
+  );
+  await rejectsWith(
+    () => parseQueryArgs(["SELECT 1", "-f", "csv", "--format=json"]),
+    TypeError,
+    'Flag "--format" of deno task query is given twice ("csv", then "json"): give it once',
   );
 });
 
@@ -76,21 +105,26 @@ Deno.test("parseRunsArgs() reads filters and applies defaults", () => {
 Deno.test("parseRunsArgs() rejects an unknown status and a limit that is not a positive integer", async () => {
   await rejectsWith(
     () => parseRunsArgs(["--status", "done"]),
-    TypeError,
-    'deno task runs: --status must be one of running, finished, failed, interrupted, got "done" ' +
-      "(see --help)",
+    RangeError,
+    'Flag "--status" of deno task runs must be one of "running", "finished", "failed", ' +
+      '"interrupted", got "done"',
   );
   for (const limit of ["0", "2.5", "ten", "-3"]) {
     await rejectsWith(
       () => parseRunsArgs([`--limit=${limit}`]),
-      TypeError,
-      `deno task runs: --limit must be a positive integer, got "${limit}" (see --help)`,
+      RangeError,
+      `Flag "--limit" of deno task runs must be a positive integer, got "${limit}"`,
     );
   }
   await rejectsWith(
+    () => parseRunsArgs(["--limit", "-5"]),
+    RangeError,
+    'Flag "--limit" of deno task runs must be a positive integer, got "-5"',
+  );
+  await rejectsWith(
     () => parseRunsArgs(["token-bank"]),
     TypeError,
-    'deno task runs: expected no positional arguments, got "token-bank" (see --help)',
+    'Unexpected argument "token-bank" for deno task runs, which takes no arguments',
   );
 });
 
@@ -101,11 +135,11 @@ Deno.test("parseExportArgs() requires --parquet DIR", async () => {
     db: "a.duckdb",
     waitMs: 0,
   });
-  assert.equal(parseExportArgs(["--help"]).help, true);
+  assert.deepEqual(parseExportArgs(["--help"]), { help: true });
   await rejectsWith(
     () => parseExportArgs([]),
     TypeError,
-    "deno task export: --parquet DIR is required (see --help)",
+    'Flag "--parquet" of deno task export is required (--parquet DIR)',
   );
 });
 

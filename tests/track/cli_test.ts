@@ -80,9 +80,22 @@ Deno.test("--help of each task prints a worked example and exits 0", async () =>
   for (const file of ["query", "runs", "export", "collect"]) {
     const out = await task(file, "--help");
     assert.equal(out.code, 0);
-    assert.match(out.stdout, new RegExp(`Usage: deno task ${file}`));
-    assert.match(out.stdout, new RegExp(`Examples?:\\n  deno task ${file}`));
+    assert.match(out.stdout, new RegExp(`^Usage: deno task ${file} `));
+    assert.match(out.stdout, new RegExp(`\\nExamples:\\n(?: {2}#.*\\n)? {2}deno task ${file}`));
   }
+});
+
+Deno.test("a usage error names the flag, points to --help, exits 2 and opens no database", async () => {
+  await using tmp = await tempDir();
+  const db = `${tmp.dir}/runs.duckdb`;
+  const out = await task("collect", "--db", db, "--db", db, "--from", tmp.dir);
+  assert.deepEqual(out, {
+    code: 2,
+    stdout: "",
+    stderr: `error: Flag "--db" of deno task collect is given twice ("${db}", then "${db}"): ` +
+      'give it once\nRun "deno task collect --help" for its usage and examples.\n',
+  });
+  await assert.rejects(() => Deno.stat(db), Deno.errors.NotFound);
 });
 
 Deno.test("deno task collect from a missing directory fails naming it and creates no database", async () => {
