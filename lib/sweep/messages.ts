@@ -156,6 +156,38 @@ export function sweepStart(
     `${plural(workers, "worker")}, tracked in ${q(db)}`;
 }
 
+/** `token-bank "6" seed 1`: a run in log lines. */
+export function runLabel(run: { ablation: string; variant: string; seed: number }): string {
+  return `${run.ablation} "${run.variant}" seed ${run.seed}`;
+}
+
+/** A run's child started: `start  token-bank "6" seed 1 (0123456789ab) pid 42`. */
+export function runStarted(label: string, shortHash: string, pid: number): string {
+  return `start  ${label} (${shortHash}) pid ${pid}`;
+}
+
+/** A warning a run's child sent. */
+export function runWarning(label: string, message: string): string {
+  return `warning: ${label}: ${message}`;
+}
+
+/**
+ * A run ended, the `done`-th of `total`: `[2/3] finished    token-bank "6" seed 1 (0123456789ab)
+ * hIoU 38.1 in 3m05s` with its scores and time, else `...: ` and why it did not finish.
+ */
+export function runEnded(
+  done: number,
+  total: number,
+  status: string,
+  run: { label: string; shortHash: string },
+  outcome: { scores: string; duration: string } | { error: string },
+): string {
+  const head = `[${done}/${total}] ${status.padEnd(11)} ${run.label} (${run.shortHash})`;
+  return "error" in outcome
+    ? `${head}: ${outcome.error}`
+    : `${head} ${outcome.scores} in ${outcome.duration}`;
+}
+
 /** The first Ctrl-C. */
 export const STOPPING =
   "Stopping: the runs in progress are stopped and marked interrupted (Ctrl-C again to kill them now)";

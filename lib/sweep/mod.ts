@@ -19,6 +19,7 @@ export * from "./resolve.ts";
 export * from "./run_job.ts";
 export * from "./run_one.ts";
 export * from "./run_one_args.ts";
+export * from "./settle.ts";
 export * from "./signals.ts";
 export * from "./summary.ts";
 export * from "./sweep.ts";

@@ -6,6 +6,7 @@
  *
  * @module
  */
+import type { ChildMessage } from "./protocol.ts";
 
 /** What one worker is doing. */
 export interface WorkerView {
@@ -49,6 +50,109 @@ export interface ProgressDisplay {
   update(view: SweepView): void;
   /** Clears the live block (a terminal) before the final output. */
   close(): void;
+}
+
+/** How a run of the sweep ended. */
+export type RunEnd = "finished" | "failed" | "interrupted";
+
+/**
+ * The state of a sweep as its display shows it, kept as runs start, report and end: what each
+ * worker slot is doing, how many runs ended how, and how long the finished ones took.
+ */
+export class SweepProgress {
+  readonly #total: number;
+  readonly #parallel: number;
+  readonly #now: () => number;
+  readonly #startedAt: number;
+  readonly #workers = new Map<number, WorkerView>();
+  readonly #durations: number[] = [];
+  readonly #counts: Record<RunEnd, number> = { finished: 0, failed: 0, interrupted: 0 };
+
+  /** A sweep of `total` runs on `parallel` workers, starting now. */
+  constructor(total: number, parallel: number, now: () => number = Date.now) {
+    this.#total = total;
+    this.#parallel = parallel;
+    this.#now = now;
+    this.#startedAt = now();
+  }
+
+  /** How many runs ended how. */
+  get counts(): Readonly<Record<RunEnd, number>> {
+    return this.#counts;
+  }
+
+  /** Runs ended so far. */
+  get done(): number {
+    return this.#counts.finished + this.#counts.failed + this.#counts.interrupted;
+  }
+
+  /** A snapshot for the display. */
+  view(): SweepView {
+    return {
+      total: this.#total,
+      ...this.#counts,
+      startedAt: this.#startedAt,
+      workers: new Map(this.#workers),
+      durations: [...this.#durations],
+      parallel: this.#parallel,
+    };
+  }
+
+  /** The label of the run in `slot`, or `""` when none runs there. */
+  label(slot: number): string {
+    return this.#workers.get(slot)?.label ?? "";
+  }
+
+  /** The run `label` started in `slot`, as process `pid`. */
+  started(slot: number, label: string, pid: number): void {
+    this.#workers.set(slot, {
+      label,
+      pid,
+      startedAt: this.#now(),
+      phase: "starting",
+      cacheDone: 0,
+      cacheTotal: 0,
+      step: 0,
+      totalSteps: null,
+      loss: null,
+      imagesPerSecond: null,
+    });
+  }
+
+  /**
+   * What the child in `slot` reported: teacher-cache (or, for a run that measures without
+   * training, measurement) progress, or a training step.
+   */
+  report(slot: number, message: ChildMessage, training: boolean): void {
+    const current = this.#workers.get(slot);
+    if (current === undefined) return;
+    if (message.type === "cache") {
+      this.#workers.set(slot, {
+        ...current,
+        phase: training ? "cache" : "measuring",
+        cacheDone: message.done,
+        cacheTotal: message.total,
+      });
+    } else if (message.type === "progress") {
+      this.#workers.set(slot, {
+        ...current,
+        phase: "training",
+        step: message.step,
+        totalSteps: message.totalSteps,
+        loss: message.loss,
+        imagesPerSecond: message.imagesPerSecond,
+      });
+    }
+  }
+
+  /** The run in `slot` ended as `end`; returns how long it ran, in milliseconds. */
+  ended(slot: number, end: RunEnd): number {
+    const ms = this.#now() - (this.#workers.get(slot)?.startedAt ?? this.#now());
+    this.#workers.delete(slot);
+    this.#counts[end]++;
+    if (end === "finished") this.#durations.push(ms);
+    return ms;
+  }
 }
 
 /** `3s`, `4m05s`, `1h02m`. */

@@ -6,25 +6,22 @@
  * `measurement` (Table XIII) and `efficiency` (Table III) kinds measure without training, through
  * the same job files, children and records.
  *
- * In order: open the store (a second sweep on the same file gets a clear error here), resolve the
- * ablations and the hash context, store the paper's values and which (ablation, variant) rows
- * every run serves, store records an earlier sweep left behind, mark runs of dead processes
- * interrupted, skip finished runs (one config shared by several tables trains once), write a job
- * file per run, train them through the pool (`pool.ts`) with a progress display, store each
- * record as its child ends (a child that dies without one gets its run marked interrupted or
- * failed with the reason), and print each table: paper value beside measured mean ± 95% CI.
+ * {@linkcode runSweep} reads top to bottom: open the store (a second sweep on the same file gets
+ * a clear error here), plan (resolve the ablations and the hash context, store the paper's values
+ * and which rows every run serves), settle what an earlier sweep left (`settle.ts`), skip
+ * finished runs (one config shared by several tables trains once), write a job file per run, run
+ * them through the pool (`pool.ts`) with a progress display, storing each run's outcome as its
+ * child ends, and print each table: paper value beside measured mean ± 95% CI.
  *
  * @module
  */
 import { dirname, join, resolve } from "node:path";
-import { INGESTED_DIR } from "../track/collect.ts";
-import { readRunRecord, recordFileName, type RunRecord } from "../track/record.ts";
-import { DatabaseBusyError, type PaperValueRow, RunStore } from "../track/store.ts";
 import type { Ablation } from "../spec/define.ts";
 import type { PlannedRun } from "../spec/expand.ts";
 import { canonicalJson, type HashContext } from "../spec/hash.ts";
 import { paperValue } from "../spec/paper_tables.ts";
 import { formatPlan, shortHash } from "../spec/plan.ts";
+import { DatabaseBusyError, type PaperValueRow, RunStore } from "../track/store.ts";
 import type { SweepArgs } from "./args.ts";
 import { gitState } from "./context.ts";
 import {
@@ -36,15 +33,16 @@ import {
   writeJob,
 } from "./job.ts";
 import * as msg from "./messages.ts";
-import { type PoolOutcome, runPool } from "./pool.ts";
-import {
-  formatDuration,
-  type ProgressDisplay,
-  type SweepView,
-  type WorkerView,
-} from "./progress.ts";
-import type { ChildMessage } from "./protocol.ts";
+import { runPool } from "./pool.ts";
+import { formatDuration, type ProgressDisplay, type RunEnd, SweepProgress } from "./progress.ts";
 import { resolveSweep } from "./resolve.ts";
+import {
+  type Settled,
+  settleEarlierRuns,
+  settleOutcome,
+  storeLeftoverRecords,
+  type SweepScope,
+} from "./settle.ts";
 import { formatSummary, formatValue, readSummary } from "./summary.ts";
 import { type SpawnOptions, spawnRunOne, type WorkerProcess } from "./worker.ts";
 
@@ -76,10 +74,251 @@ export interface SweepOptions {
   readonly now?: () => number;
 }
 
-/** `token-bank "6" seed 1`. */
-export function runLabel(run: Pick<PlannedRun, "ablation" | "variant" | "seed">): string {
-  return `${run.ablation} "${run.variant}" seed ${run.seed}`;
+/**
+ * Runs the sweep `args` asks for and returns the exit code: 0 when every run it trained
+ * finished, 1 when some failed or were interrupted (or nothing of the target can run yet),
+ * `EXIT_INTERRUPTED` when stopped.
+ */
+export async function runSweep(
+  args: SweepArgs,
+  io: SweepIo,
+  options: SweepOptions = {},
+): Promise<number> {
+  const store = await openStore(args.db);
+  try {
+    const sweep = await planRuns(store, args, io);
+    await storeLeftoverRecords(sweep, sweep.runs.keys());
+    const held = await settleEarlierRuns(sweep, {
+      waitMs: options.orphanWaitMs ?? 60_000,
+      stop: options.stop,
+    });
+    const pending = await pendingRuns(sweep, held);
+    if (options.stop?.aborted) return stoppedBeforeStart(io);
+    if (pending.length === 0) return await nothingToRun(sweep, held, io);
+    const jobs = await writeJobs(sweep, pending, args);
+    const total = sweep.runs.size;
+    sweep.log(msg.sweepStart(pending.length, total - pending.length, total, args.workers, args.db));
+    const ended = await runJobs(sweep, jobs, io, { ...options, workers: args.workers });
+    await printTables(sweep, io);
+    return await exitCode(sweep, ended, held, io, options.stop?.aborted === true);
+  } finally {
+    await store.close();
+  }
 }
+
+// ---------------------------------------------------------------- the steps, in order
+
+/** The database for writing; a file another process holds is an error naming that process. */
+async function openStore(db: string): Promise<RunStore> {
+  if (db !== ":memory:") await Deno.mkdir(dirname(resolve(db)), { recursive: true });
+  try {
+    return await RunStore.open(db);
+  } catch (error) {
+    if (error instanceof DatabaseBusyError) {
+      throw new Error(msg.databaseBusy(db, error.pid), { cause: error });
+    }
+    throw error;
+  }
+}
+
+/** A sweep once planned: what its steps share. */
+interface Sweep extends SweepScope {
+  readonly runs: ReadonlyMap<string, PlannedRun>;
+  readonly work: WorkPaths;
+  readonly ablations: readonly Ablation[];
+  readonly context: HashContext;
+}
+
+/**
+ * Resolves the ablations, the hash context and every run, and stores the paper's values and
+ * which (ablation, variant) rows each run serves.
+ */
+async function planRuns(store: RunStore, args: SweepArgs, io: SweepIo): Promise<Sweep> {
+  const resolved = await resolveSweep(args, { requireContext: true });
+  await store.setPaperValues(paperValueRows(resolved.ablations));
+  const runs = new Map<string, PlannedRun>();
+  for (const run of resolved.runs) {
+    await store.addVariantMembership(run.ablation, run.variant, run.hash, run.seed);
+    if (!runs.has(run.hash)) runs.set(run.hash, run);
+  }
+  const work = workPaths(args.workDir);
+  return {
+    store,
+    records: work.records,
+    runs,
+    log: (line) => io.display.log(line),
+    work,
+    ablations: resolved.ablations,
+    context: resolved.context!,
+  };
+}
+
+/** The runs of the plan neither finished nor held by a live process. */
+async function pendingRuns(sweep: Sweep, held: ReadonlySet<string>): Promise<PlannedRun[]> {
+  const finished = await sweep.store.finishedHashes();
+  return [...sweep.runs.values()].filter((r) => !finished.has(r.hash) && !held.has(r.hash));
+}
+
+/** Stopped before any run started. */
+function stoppedBeforeStart(io: SweepIo): number {
+  io.display.close();
+  io.print(msg.interruptedSummary(0, 0));
+  return EXIT_INTERRUPTED;
+}
+
+/** Every run is finished (or held elsewhere): the tables as they are. */
+async function nothingToRun(sweep: Sweep, held: ReadonlySet<string>, io: SweepIo): Promise<number> {
+  io.display.close();
+  if (sweep.runs.size > 0) io.print(msg.nothingToRun(sweep.runs.size));
+  await printTables(sweep, io);
+  return held.size > 0 ? 1 : 0;
+}
+
+/** A pending run with its job file; runs sharing a teacher cache share a `group`. */
+interface Job {
+  readonly run: PlannedRun;
+  readonly path: string;
+  readonly group: string | null;
+  /** The checkout's state when the job was written. */
+  readonly git: GitState;
+}
+
+/** Writes a job file per run (all under the git state of the checkout now). */
+async function writeJobs(
+  sweep: Sweep,
+  runs: readonly PlannedRun[],
+  args: SweepArgs,
+): Promise<Job[]> {
+  const git = await gitState();
+  const setup = { teacher: args.teacher, dataDir: args.dataDir, git };
+  const jobs: Job[] = [];
+  for (const run of runs) {
+    jobs.push({
+      run,
+      path: await writeJob(sweep.work.jobs, jobOf(run, sweep.context, sweep.work, setup)),
+      // Only training runs use a teacher cache; measurements compute what they need.
+      group: run.kind === "training" ? cacheGroup(run, sweep.context) : null,
+      git,
+    });
+  }
+  return jobs;
+}
+
+/**
+ * Runs the jobs through the pool: each child's run is started in the store, its progress shown,
+ * its outcome stored as it ends. Returns how many ended how.
+ */
+async function runJobs(
+  sweep: Sweep,
+  jobs: readonly Job[],
+  io: SweepIo,
+  options: SweepOptions & { workers: number },
+): Promise<Readonly<Record<RunEnd, number>>> {
+  const progress = new SweepProgress(jobs.length, options.workers, options.now);
+  const show = () => io.display.update(progress.view());
+  const ticker = setInterval(show, 1000);
+  try {
+    await runPool(jobs, {
+      start: async (job, slot) => {
+        const { run } = job;
+        const child = await startJob(sweep, job, options.spawn ?? spawnRunOne);
+        progress.started(slot, msg.runLabel(run), child.pid);
+        sweep.log(msg.runStarted(msg.runLabel(run), shortHash(run.hash), child.pid));
+        show();
+        return child;
+      },
+      message: ({ run }, slot, message) => {
+        if (message.type === "warning") {
+          sweep.log(msg.runWarning(progress.label(slot), message.message));
+        }
+        progress.report(slot, message, run.kind === "training");
+        show();
+      },
+      exit: async ({ run }, slot, outcome) => {
+        const settled = await settleOutcome(sweep, run, outcome);
+        const ms = progress.ended(slot, settled.status);
+        show();
+        sweep.log(endedLine(sweep, run, settled, { done: progress.done, total: jobs.length, ms }));
+      },
+    }, {
+      workers: options.workers,
+      ...(options.stop ? { stop: options.stop } : {}),
+      ...(options.kill ? { kill: options.kill } : {}),
+    });
+  } finally {
+    clearInterval(ticker);
+    io.display.close();
+  }
+  return progress.counts;
+}
+
+/** Spawns the child of a job and marks its run started (the child is killed if that fails). */
+async function startJob(
+  sweep: Sweep,
+  job: Job,
+  spawn: NonNullable<SweepOptions["spawn"]>,
+): Promise<WorkerProcess> {
+  const child = spawn(job.path, { records: sweep.records });
+  try {
+    await sweep.store.startRun(job.run, {
+      pid: child.pid,
+      backend: job.run.config.backend,
+      git: job.git,
+      versions: { code: sweep.context.codeVersion ?? "" },
+    });
+  } catch (error) {
+    child.kill("SIGKILL");
+    throw error;
+  }
+  return child;
+}
+
+/** The log line of a run that ended: its scores and time, or why it did not finish. */
+function endedLine(
+  sweep: Sweep,
+  run: PlannedRun,
+  settled: Settled,
+  at: { done: number; total: number; ms: number },
+): string {
+  const label = { label: msg.runLabel(run), shortHash: shortHash(run.hash) };
+  if (settled.status !== "finished") {
+    return msg.runEnded(at.done, at.total, settled.status, label, { error: settled.error ?? "" });
+  }
+  const shown = logMetrics(run, sweep.ablations);
+  const scores = settled.results
+    .filter((r) => r.split === "eval" && shown.includes(r.metric))
+    .map((r) => `${r.metric} ${formatValue(r.value)}`).join(" ");
+  return msg.runEnded(at.done, at.total, settled.status, label, {
+    scores,
+    duration: formatDuration(at.ms),
+  });
+}
+
+/** Prints each ablation's table: paper value beside measured mean ± 95% CI. */
+async function printTables(sweep: Sweep, io: SweepIo): Promise<void> {
+  for (const ablation of sweep.ablations) {
+    io.print(formatSummary(ablation, await readSummary(sweep.store, ablation.name)));
+  }
+}
+
+/** Says how the sweep ended and gives its exit code. */
+async function exitCode(
+  sweep: Sweep,
+  ended: Readonly<Record<RunEnd, number>>,
+  held: ReadonlySet<string>,
+  io: SweepIo,
+  stopped: boolean,
+): Promise<number> {
+  if (stopped) {
+    const finished = (await sweep.store.finishedHashes()).size;
+    io.print(msg.interruptedSummary(ended.interrupted, finished));
+    return EXIT_INTERRUPTED;
+  }
+  io.print(msg.sweepSummary(ended.finished, ended.failed, ended.interrupted));
+  return ended.failed + ended.interrupted > 0 || held.size > 0 ? 1 : 0;
+}
+
+// ---------------------------------------------------------------- planning helpers
 
 /** The paper's values for the rows of `ablations` that reproduce a paper row. */
 export function paperValueRows(ablations: readonly Ablation[]): PaperValueRow[] {
@@ -151,15 +390,6 @@ export function logMetrics(run: PlannedRun, ablations: readonly Ablation[]): rea
   return ablations.find((a) => a.name === run.ablation)?.metrics ?? ["hIoU", "sIoU", "uIoU"];
 }
 
-async function fileExists(path: string): Promise<boolean> {
-  try {
-    return (await Deno.stat(path)).isFile;
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return false;
-    throw error;
-  }
-}
-
 /**
  * The text of `ablate NAME --plan`: every run with its overrides, hash and whether it is done,
  * then what will be skipped. Trains nothing and writes nothing.
@@ -170,14 +400,9 @@ export async function planSweep(args: SweepArgs): Promise<string> {
   let done = new Set<string>();
   if (resolved.contextError !== null) {
     notes.push(msg.provisionalPlan(resolved.contextError.message));
-  } else if (await fileExists(args.db)) {
+  } else {
     try {
-      const store = await RunStore.open(args.db, { readOnly: true });
-      try {
-        done = await store.finishedHashes();
-      } finally {
-        await store.close();
-      }
+      done = await finishedIn(args.db);
     } catch (error) {
       notes.push(msg.planWithoutDatabase(args.db, (error as Error).message));
     }
@@ -186,309 +411,18 @@ export async function planSweep(args: SweepArgs): Promise<string> {
   return notes.length === 0 ? text : `${text}\n\n${notes.join("\n")}`;
 }
 
-async function openStore(db: string): Promise<RunStore> {
-  if (db !== ":memory:") await Deno.mkdir(dirname(resolve(db)), { recursive: true });
+/** The finished runs of the database at `db`, none when it does not exist. */
+async function finishedIn(db: string): Promise<Set<string>> {
+  let store: RunStore;
   try {
-    return await RunStore.open(db);
+    store = await RunStore.open(db, { readOnly: true });
   } catch (error) {
-    if (error instanceof DatabaseBusyError) {
-      throw new Error(msg.databaseBusy(db, error.pid), { cause: error });
-    }
+    if (error instanceof Deno.errors.NotFound) return new Set();
     throw error;
   }
-}
-
-/** What became of one run. */
-interface Settled {
-  readonly status: RunRecord["status"];
-  readonly error: string | null;
-  readonly results: RunRecord["results"];
-}
-
-/**
- * Runs the sweep `args` asks for and returns the exit code: 0 when every run it trained
- * finished, 1 when some failed or were interrupted (or nothing of the target can run yet),
- * `EXIT_INTERRUPTED` when stopped.
- */
-export async function runSweep(
-  args: SweepArgs,
-  io: SweepIo,
-  options: SweepOptions = {},
-): Promise<number> {
-  const now = options.now ?? Date.now;
-  const log = (line: string) => io.display.log(line);
-  const store = await openStore(args.db);
   try {
-    const resolved = await resolveSweep(args, { requireContext: true });
-    const context = resolved.context!;
-    const work = workPaths(args.workDir);
-    await store.setPaperValues(paperValueRows(resolved.ablations));
-    for (const run of resolved.runs) {
-      await store.addVariantMembership(run.ablation, run.variant, run.hash, run.seed);
-    }
-    const byHash = new Map<string, PlannedRun>();
-    for (const run of resolved.runs) if (!byHash.has(run.hash)) byHash.set(run.hash, run);
-
-    const ingestFile = async (path: string): Promise<RunRecord> => {
-      const record = await readRunRecord(path);
-      await store.ingestRecord(record);
-      const dest = join(work.records, INGESTED_DIR);
-      await Deno.mkdir(dest, { recursive: true });
-      await Deno.rename(path, join(dest, recordFileName(record.hash)));
-      return record;
-    };
-    const ingestLeftovers = async (hashes: Iterable<string>) => {
-      for (const hash of hashes) {
-        const path = join(work.records, recordFileName(hash));
-        if (!await fileExists(path)) continue;
-        try {
-          const record = await ingestFile(path);
-          log(msg.leftoverIngested(runLabel(byHash.get(hash) ?? record), record.status));
-        } catch (error) {
-          log(msg.recordUnusable(path, (error as Error).message));
-        }
-      }
-    };
-
-    // Leftovers of an earlier sweep: records not stored yet, runs of dead processes.
-    await ingestLeftovers(byHash.keys());
-    const blocked = await settleEarlierRuns(store, byHash, ingestLeftovers, log, {
-      waitMs: options.orphanWaitMs ?? 60_000,
-      ...(options.stop ? { stop: options.stop } : {}),
-    });
-
-    const finishedBefore = await store.finishedHashes();
-    const pending = [...byHash.values()].filter((r) =>
-      !finishedBefore.has(r.hash) && !blocked.has(r.hash)
-    );
-    const printTables = async () => {
-      for (const ablation of resolved.ablations) {
-        io.print(formatSummary(ablation, await readSummary(store, ablation.name)));
-      }
-    };
-    if (pending.length === 0 || options.stop?.aborted) {
-      io.display.close();
-      if (options.stop?.aborted) {
-        io.print(msg.interruptedSummary(0, 0));
-        return EXIT_INTERRUPTED;
-      }
-      if (byHash.size > 0) io.print(msg.nothingToRun(byHash.size));
-      await printTables();
-      return blocked.size > 0 ? 1 : 0;
-    }
-
-    const git = await gitState();
-    const jobs = new Map<string, string>();
-    for (const run of pending) {
-      jobs.set(
-        run.hash,
-        await writeJob(
-          work.jobs,
-          jobOf(run, context, work, { teacher: args.teacher, dataDir: args.dataDir, git }),
-        ),
-      );
-    }
-    log(
-      msg.sweepStart(
-        pending.length,
-        byHash.size - pending.length,
-        byHash.size,
-        args.workers,
-        args.db,
-      ),
-    );
-
-    const spawn = options.spawn ?? spawnRunOne;
-    const workers = new Map<number, WorkerView>();
-    const durations: number[] = [];
-    const counts = { finished: 0, failed: 0, interrupted: 0 };
-    const startedAt = now();
-    const view = (): SweepView => ({
-      total: pending.length,
-      ...counts,
-      startedAt,
-      workers,
-      durations,
-      parallel: args.workers,
-    });
-    const patch = (slot: number, change: Partial<WorkerView>) => {
-      const current = workers.get(slot);
-      if (current) workers.set(slot, { ...current, ...change });
-    };
-    const ticker = setInterval(() => io.display.update(view()), 1000);
-
-    const settle = async (run: PlannedRun, outcome: PoolOutcome): Promise<Settled> => {
-      const expected = join(work.records, recordFileName(run.hash));
-      const path = outcome.record?.path ?? (await fileExists(expected) ? expected : null);
-      if (path !== null) {
-        try {
-          const record = await ingestFile(path);
-          return { status: record.status, error: record.error, results: record.results };
-        } catch (error) {
-          const text = msg.recordUnusable(path, (error as Error).message);
-          await store.endRun(run.hash, "failed", text);
-          return { status: "failed", error: text, results: [] };
-        }
-      }
-      if (outcome.startError !== null) {
-        await store.endRun(run.hash, "failed", outcome.startError.message);
-        return { status: "failed", error: outcome.startError.message, results: [] };
-      }
-      const exit = outcome.exit!;
-      const how = msg.exitDescription(exit.code, exit.signal);
-      if (outcome.stopped) {
-        await store.endRun(run.hash, "interrupted", msg.STOPPED_BY_USER);
-        return { status: "interrupted", error: msg.STOPPED_BY_USER, results: [] };
-      }
-      const detail = outcome.error?.message ?? outcome.stderr;
-      const text = msg.childDiedWithoutRecord(outcome.pid ?? 0, how, detail);
-      if (exit.signal !== null) {
-        await store.endRun(run.hash, "interrupted", text);
-        return { status: "interrupted", error: text, results: [] };
-      }
-      await store.endRun(run.hash, "failed", text);
-      return { status: "failed", error: text, results: [] };
-    };
-
-    try {
-      await runPool(
-        // Only training runs use a teacher cache; measurements compute what they need.
-        pending.map((run) => ({
-          run,
-          group: run.kind === "training" ? cacheGroup(run, context) : null,
-        })),
-        {
-          start: async ({ run }, slot) => {
-            const child = spawn(jobs.get(run.hash)!, { records: work.records });
-            try {
-              await store.startRun(run, {
-                pid: child.pid,
-                backend: run.config.backend,
-                git,
-                versions: { code: context.codeVersion ?? "" },
-              });
-            } catch (error) {
-              child.kill("SIGKILL");
-              throw error;
-            }
-            workers.set(slot, {
-              label: runLabel(run),
-              pid: child.pid,
-              startedAt: now(),
-              phase: "starting",
-              cacheDone: 0,
-              cacheTotal: 0,
-              step: 0,
-              totalSteps: null,
-              loss: null,
-              imagesPerSecond: null,
-            });
-            log(`start  ${runLabel(run)} (${shortHash(run.hash)}) pid ${child.pid}`);
-            io.display.update(view());
-            return child;
-          },
-          message: ({ run }, slot, message: ChildMessage) => {
-            if (message.type === "cache") {
-              patch(slot, {
-                phase: run.kind === "training" ? "cache" : "measuring",
-                cacheDone: message.done,
-                cacheTotal: message.total,
-              });
-            } else if (message.type === "progress") {
-              patch(slot, {
-                phase: "training",
-                step: message.step,
-                totalSteps: message.totalSteps,
-                loss: message.loss,
-                imagesPerSecond: message.imagesPerSecond,
-              });
-            } else if (message.type === "warning") {
-              log(`warning: ${workers.get(slot)?.label ?? ""}: ${message.message}`);
-            }
-            io.display.update(view());
-          },
-          exit: async ({ run }, slot, outcome) => {
-            const began = workers.get(slot)?.startedAt ?? now();
-            workers.delete(slot);
-            let settled: Settled;
-            try {
-              settled = await settle(run, outcome);
-            } catch (error) {
-              // The run's row could not be updated (say, it was never started): say so, go on.
-              const text = msg.outcomeNotStored(runLabel(run), (error as Error).message);
-              settled = { status: "failed", error: text, results: [] };
-            }
-            counts[settled.status]++;
-            if (settled.status === "finished") durations.push(now() - began);
-            io.display.update(view());
-            const done = counts.finished + counts.failed + counts.interrupted;
-            const head = `[${done}/${pending.length}] ${settled.status.padEnd(11)} ${
-              runLabel(run)
-            } (${shortHash(run.hash)})`;
-            if (settled.status === "finished") {
-              const shown = logMetrics(run, resolved.ablations);
-              const scores = settled.results
-                .filter((r) => r.split === "eval" && shown.includes(r.metric))
-                .map((r) => `${r.metric} ${formatValue(r.value)}`).join(" ");
-              log(`${head} ${scores} in ${formatDuration(now() - began)}`);
-            } else {
-              log(`${head}: ${settled.error ?? ""}`);
-            }
-          },
-        },
-        {
-          workers: args.workers,
-          ...(options.stop ? { stop: options.stop } : {}),
-          ...(options.kill ? { kill: options.kill } : {}),
-        },
-      );
-    } finally {
-      clearInterval(ticker);
-      io.display.close();
-    }
-
-    const stopped = options.stop?.aborted === true;
-    await printTables();
-    if (stopped) {
-      const finished = (await store.finishedHashes()).size;
-      io.print(msg.interruptedSummary(counts.interrupted, finished));
-      return EXIT_INTERRUPTED;
-    }
-    io.print(msg.sweepSummary(counts.finished, counts.failed, counts.interrupted));
-    return counts.failed + counts.interrupted > 0 || blocked.size > 0 ? 1 : 0;
+    return await store.finishedHashes();
   } finally {
     await store.close();
-  }
-}
-
-/**
- * Deals with runs of the plan an earlier sweep left `running`: runs whose process is gone are
- * marked interrupted (they run again); runs whose process is still alive (a child finishing its
- * step after its owner died) are waited for, up to `waitMs`, storing the records they write.
- * Returns the hashes still held after that (they are not started again).
- */
-async function settleEarlierRuns(
-  store: RunStore,
-  byHash: ReadonlyMap<string, PlannedRun>,
-  ingest: (hashes: Iterable<string>) => Promise<void>,
-  log: (line: string) => void,
-  options: { waitMs: number; stop?: AbortSignal },
-): Promise<Set<string>> {
-  const deadline = Date.now() + options.waitMs;
-  for (;;) {
-    for (const run of await store.reapDeadRuns()) {
-      const planned = byHash.get(run.id);
-      if (planned) log(msg.reaped(runLabel(planned), run.pid));
-    }
-    const live = (await store.runningRuns()).filter((r) => byHash.has(r.id));
-    if (live.length === 0) return new Set();
-    if (Date.now() >= deadline || options.stop?.aborted) {
-      for (const r of live) {
-        log(msg.stillRunning(runLabel(byHash.get(r.id)!), r.pid ?? 0));
-      }
-      return new Set(live.map((r) => r.id));
-    }
-    await new Promise((resolve) => setTimeout(resolve, 250));
-    await ingest(live.map((r) => r.id));
   }
 }

@@ -12,8 +12,8 @@
  * @module
  */
 
-import { basename, join } from "node:path";
-import { listRecordFiles, readRunRecord } from "./record.ts";
+import { basename, dirname, join } from "node:path";
+import { listRecordFiles, readRunRecord, type RunRecord } from "./record.ts";
 import type { RunStore } from "./store.ts";
 
 /** Name of the subdirectory ingested records move to. */
@@ -53,6 +53,32 @@ export interface CollectResult {
   failed: FailedRecord[];
 }
 
+/** A record file {@linkcode ingestRecordFile} stored: the record, and where the file went. */
+export interface IngestedFile {
+  record: RunRecord;
+  /** `<dir>/ingested/<name>`, or `null` when left in place. */
+  movedTo: string | null;
+}
+
+/**
+ * Reads the record file at `path`, stores it in `store` and (by default) moves the file to
+ * `ingested/` beside it once its transaction has committed. A file that fails to read or store
+ * is left where it is and the error thrown.
+ */
+export async function ingestRecordFile(
+  store: RunStore,
+  path: string,
+  options: { move?: boolean } = {},
+): Promise<IngestedFile> {
+  const record = await readRunRecord(path);
+  await store.ingestRecord(record);
+  if (options.move === false) return { record, movedTo: null };
+  const movedTo = join(dirname(path), INGESTED_DIR, basename(path));
+  await Deno.mkdir(dirname(movedTo), { recursive: true });
+  await Deno.rename(path, movedTo);
+  return { record, movedTo };
+}
+
 /**
  * Ingests every completed record file directly in `dir` (sorted by name) into `store`.
  * A missing `dir` is a `Deno.errors.NotFound` naming it.
@@ -71,19 +97,11 @@ export async function collectRecords(
 ): Promise<CollectResult> {
   const move = options.move ?? true;
   const result: CollectResult = { ingested: [], failed: [] };
-  const files = await listRecordFiles(dir);
-  if (move && files.length > 0) await Deno.mkdir(join(dir, INGESTED_DIR), { recursive: true });
-  for (const path of files) {
+  for (const path of await listRecordFiles(dir)) {
     let outcome: CollectedRecord | FailedRecord;
     try {
-      const record = await readRunRecord(path);
-      const id = await store.ingestRecord(record);
-      let movedTo: string | null = null;
-      if (move) {
-        movedTo = join(dir, INGESTED_DIR, basename(path));
-        await Deno.rename(path, movedTo);
-      }
-      outcome = { ok: true, path, id, status: record.status, movedTo };
+      const { record, movedTo } = await ingestRecordFile(store, path, { move });
+      outcome = { ok: true, path, id: record.hash, status: record.status, movedTo };
       result.ingested.push(outcome);
     } catch (error) {
       outcome = {

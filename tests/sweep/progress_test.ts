@@ -1,6 +1,6 @@
 /**
  * The progress display: durations, the time-left estimate, worker lines, plain lines at most
- * every interval, and the terminal block redrawn in place.
+ * every interval, the terminal block redrawn in place, and the state it shows.
  */
 import { assert } from "../../lib/_std.ts";
 import {
@@ -8,6 +8,7 @@ import {
   formatDuration,
   headline,
   PlainDisplay,
+  SweepProgress,
   type SweepView,
   TerminalDisplay,
   workerLine,
@@ -115,4 +116,43 @@ Deno.test("TerminalDisplay redraws its block in place and keeps log lines above 
   assert.ok(out[1]!.startsWith("\x1b[2F\x1b[J[4/12] finished\n"), JSON.stringify(out[1]));
   display.close();
   assert.equal(out[2], "\x1b[2F\x1b[J");
+});
+
+Deno.test("SweepProgress follows each slot from start through cache and steps to its end", () => {
+  let now = 1_000;
+  const progress = new SweepProgress(3, 2, () => now);
+  progress.started(1, 'token-bank "6" seed 1', 42);
+  progress.report(1, { type: "cache", phase: "build", done: 4, total: 8 }, true);
+  assert.equal(progress.label(1), 'token-bank "6" seed 1');
+  assert.deepEqual(
+    [progress.view().workers.get(1)!.phase, progress.view().workers.get(1)!.cacheDone],
+    ["cache", 4],
+  );
+  progress.report(1, {
+    type: "progress",
+    step: 10,
+    totalSteps: 20,
+    loss: 1.5,
+    lr: 0.001,
+    imagesPerSecond: 30,
+  }, true);
+  assert.equal(
+    workerLine(1, progress.view().workers.get(1)!),
+    'w1 token-bank "6" seed 1  step 10/20  loss 1.5000  30.0 img/s',
+  );
+  progress.started(2, 'mask-accuracy "kmeans" seed 0', 43);
+  progress.report(2, { type: "cache", phase: "build", done: 1, total: 3 }, false);
+  assert.equal(progress.view().workers.get(2)!.phase, "measuring");
+  now = 61_000;
+  assert.equal(progress.ended(1, "finished"), 60_000);
+  assert.equal(progress.ended(2, "failed"), 60_000);
+  assert.equal(progress.label(1), "");
+  const v = progress.view();
+  assert.deepEqual([v.total, v.finished, v.failed, v.interrupted, v.parallel], [3, 1, 1, 0, 2]);
+  assert.deepEqual([v.startedAt, v.durations, v.workers.size], [1_000, [60_000], 0]);
+  assert.deepEqual([progress.done, progress.counts], [2, {
+    finished: 1,
+    failed: 1,
+    interrupted: 0,
+  }]);
 });

@@ -1,5 +1,5 @@
 import { assert } from "../../lib/_std.ts";
-import { collectRecords } from "../../lib/track/collect.ts";
+import { collectRecords, ingestRecordFile } from "../../lib/track/collect.ts";
 import { writeRunRecord } from "../../lib/track/record.ts";
 import { RunStore } from "../../lib/track/store.ts";
 import { sampleRecord, tempDir } from "./_helpers.ts";
@@ -89,6 +89,24 @@ Deno.test("collectRecords() skips files being written and leaves a corrupt recor
     assert.ok((await Deno.stat(`${dir}/bad.run.json`)).isFile);
     assert.ok((await Deno.stat(`${dir}/.half.run.json.99.z.tmp`)).isFile);
     assert.deepEqual((await store.query("SELECT id FROM runs")).rows, [["good"]]);
+  } finally {
+    await store.close();
+  }
+});
+
+Deno.test("ingestRecordFile() stores one record and moves it beside, or leaves it with move: false", async () => {
+  await using tmp = await tempDir();
+  const dir = `${tmp.dir}/records`;
+  const a = await writeRunRecord(dir, sampleRecord({ hash: "a" }));
+  const b = await writeRunRecord(dir, sampleRecord({ hash: "b" }));
+  const store = await RunStore.open(`${tmp.dir}/runs.duckdb`);
+  try {
+    const moved = await ingestRecordFile(store, a);
+    assert.deepEqual([moved.record.hash, moved.movedTo], ["a", `${dir}/ingested/a.run.json`]);
+    const kept = await ingestRecordFile(store, b, { move: false });
+    assert.deepEqual([kept.record.hash, kept.movedTo], ["b", null]);
+    assert.ok((await Deno.stat(b)).isFile);
+    assert.deepEqual((await store.query("SELECT id FROM runs ORDER BY id")).rows, [["a"], ["b"]]);
   } finally {
     await store.close();
   }
