@@ -1,7 +1,7 @@
 /**
  * A `run-one` child process, as the owner of a sweep sees it: its pid, the protocol messages on
  * its stdout, the tail of its stderr (for errors), how it ended, and a way to signal it. The
- * child runs `lib/cli/run_one.ts` with this repository's `deno.json`, in the owner's working
+ * child runs `run_one_main.ts` with this repository's `deno.json`, in the owner's working
  * directory, with `--json`; the owner holds its stdin open and never writes to it.
  *
  * @module
@@ -35,7 +35,7 @@ export interface SpawnOptions {
 }
 
 const DENO_JSON = fileURLToPath(new URL("../../deno.json", import.meta.url));
-const RUN_ONE_CLI = fileURLToPath(new URL("../cli/run_one.ts", import.meta.url));
+const RUN_ONE_MAIN = fileURLToPath(new URL("./run_one_main.ts", import.meta.url));
 
 /** Bytes of stderr kept for error messages. */
 export const STDERR_TAIL_BYTES = 2000;
@@ -48,7 +48,7 @@ export function spawnRunOne(jobPath: string, options: SpawnOptions): WorkerProce
       "-A",
       "--config",
       DENO_JSON,
-      RUN_ONE_CLI,
+      RUN_ONE_MAIN,
       jobPath,
       "--json",
       "--records",
