@@ -11,9 +11,11 @@
  *
  * @example
  * ```ts
+ * import { assert } from "../_std.ts";
  * import { decodeLine, encodeMessage } from "./protocol.ts";
- * const line = encodeMessage({ type: "started", hash: "ab", pid: 7, backend: "wasm" });
- * console.log(decodeLine(line.trim())); // { type: "started", hash: "ab", pid: 7, backend: "wasm" }
+ * const started = { type: "started", hash: "ab", pid: 7, backend: "wasm" } as const;
+ * assert.deepEqual(decodeLine(encodeMessage(started).trim()), started);
+ * assert.equal(decodeLine("a library's notice"), null);
  * ```
  *
  * @module
