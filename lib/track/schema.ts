@@ -20,11 +20,6 @@ export const RunStatus = ["running", "finished", "failed", "interrupted"] as con
 /** A run lifecycle state. */
 export type RunStatus = typeof RunStatus[number];
 
-/** Whether `value` is a {@linkcode RunStatus}. */
-export function isRunStatus(value: unknown): value is RunStatus {
-  return typeof value === "string" && (RunStatus as readonly string[]).includes(value);
-}
-
 /** The JavaScript value a column of each SQL type takes when the store writes it. */
 export interface SqlValue {
   VARCHAR: string;

@@ -209,10 +209,7 @@ function fileExists(path: string): boolean {
  * ```
  */
 export class RunStore {
-  /** The path as given to `open`. */
-  readonly path: string;
-  /** Whether the store was opened read-only. */
-  readonly readOnly: boolean;
+  readonly #path: string;
   #instance: DuckDBInstance | null;
   #conn: DuckDBConnection | null;
   #key: string | null;
@@ -220,13 +217,11 @@ export class RunStore {
 
   private constructor(
     path: string,
-    readOnly: boolean,
     instance: DuckDBInstance,
     conn: DuckDBConnection,
     key: string | null,
   ) {
-    this.path = path;
-    this.readOnly = readOnly;
+    this.#path = path;
     this.#instance = instance;
     this.#conn = conn;
     this.#key = key;
@@ -285,7 +280,7 @@ export class RunStore {
       throw error;
     }
     if (key !== null) openInProcess.add(key);
-    return new RunStore(path, readOnly, instance, conn, key);
+    return new RunStore(path, instance, conn, key);
   }
 
   /** Waits for pending calls, then closes the connection and the database. Idempotent. */
@@ -510,7 +505,7 @@ export class RunStore {
 
   #serial<T>(fn: (conn: DuckDBConnection) => Promise<T>): Promise<T> {
     const run = this.#tail.then(() => {
-      if (!this.#conn) throw new Error(msg.storeClosed(this.path));
+      if (!this.#conn) throw new Error(msg.storeClosed(this.#path));
       return fn(this.#conn);
     });
     this.#tail = run.catch(() => {});
