@@ -41,6 +41,7 @@
  */
 import { suggest } from "./_suggest.ts";
 import { parseArgs } from "./_std.ts";
+import { flagName, helpText, usageOf } from "./_args_help.ts";
 import * as msg from "./_args_messages.ts";
 
 const INVALID: unique symbol = Symbol("invalid value");
@@ -345,99 +346,8 @@ export interface Task<P extends Args, F extends Args> {
 /** The parsed struct of a task made by {@linkcode defineTask}. */
 export type RequestOf<T> = T extends Task<infer P, infer F> ? Request<P, F> : never;
 
-function kebab(field: string): string {
-  return field.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
-}
-
 /** A value that is the next flag rather than a value (`-5` and `-` are values). */
 const LOOKS_LIKE_FLAG = /^--?[^\d.]/;
-
-const WIDTH = 100;
-const COLUMN = 32;
-/** Joins words the wrapping must keep on one line (a default's "(default: X)"). */
-const GLUE = "\u00a0";
-
-function wrap(textToWrap: string, indent: number, first = indent): string[] {
-  const lines: string[] = [];
-  let line = "";
-  for (const word of textToWrap.split(/[ \t\n]+/).filter((w) => w !== "")) {
-    const room = WIDTH - (lines.length === 0 ? first : indent);
-    if (line !== "" && line.length + 1 + word.length > room) {
-      lines.push(line);
-      line = word;
-    } else line = line === "" ? word : `${line} ${word}`;
-  }
-  lines.push(line);
-  return lines.map((l) => l.replaceAll(GLUE, " "));
-}
-
-function usageOf(positionals: Args, flags: Args): string {
-  const words = Object.values(positionals).map((a) => {
-    const word = a.repeatable ? `${a.value}...` : `${a.value}`;
-    return a.required ? word : `[${word}]`;
-  });
-  for (const [field, a] of Object.entries(flags)) {
-    if (a.required) words.push(`--${a.name ?? kebab(field)} ${a.value}`);
-  }
-  return words.join(" ");
-}
-
-function describe(a: Arg<unknown>, positional = false): string {
-  const suffix = a.required
-    ? (positional ? "" : " (required)")
-    : a.defaultText === null
-    ? ""
-    : ` (default:${GLUE}${a.defaultText})`;
-  return `${a.description}${suffix}`;
-}
-
-function table(rows: readonly (readonly [string, string])[], column: number): string[] {
-  const lines: string[] = [];
-  for (const [left, right] of rows) {
-    const cell = `  ${left}`;
-    if (cell.length + 2 <= column) {
-      const [head, ...rest] = wrap(right, column);
-      lines.push(`${cell.padEnd(column)}${head}`, ...rest.map((l) => " ".repeat(column) + l));
-    } else {
-      lines.push(cell, ...wrap(right, column).map((l) => " ".repeat(column) + l));
-    }
-  }
-  return lines;
-}
-
-function helpText<P extends Args, F extends Args>(spec: TaskSpec<P, F>): string {
-  const positionals: Args = spec.positionals ?? {};
-  const flagRows = new Map<string, [string, string][]>();
-  for (const [field, a] of Object.entries(spec.flags)) {
-    const names = [a.name ?? kebab(field), ...a.aliases].map((n) => `--${n}`).join(", ");
-    const left = `${a.short === null ? "" : `-${a.short}, `}${names}` +
-      (a.value === null ? "" : ` ${a.value}`);
-    const group = a.group ?? "Options";
-    flagRows.set(group, [...(flagRows.get(group) ?? []), [left, describe(a)]]);
-  }
-  const options = flagRows.get("Options") ?? [];
-  flagRows.set("Options", [...options, ["-h, --help", msg.HELP_DESCRIPTION]]);
-  const argRows = Object.values(positionals).map((a) => [`${a.value}`, describe(a, true)] as const);
-  const widest = Math.max(
-    ...[...argRows, ...[...flagRows.values()].flat()].map(([left]) => left.length + 4),
-  );
-  const column = Math.min(widest, COLUMN);
-  const usage = [msg.taskCommand(spec.name), usageOf(positionals, spec.flags), "[options]"];
-  const sections = [
-    `Usage: ${usage.filter((part) => part !== "").join(" ")}`,
-    wrap(spec.summary, 0).join("\n"),
-  ];
-  if (argRows.length > 0) sections.push(["Arguments:", ...table(argRows, column)].join("\n"));
-  for (const group of ["Options", ...[...flagRows.keys()].filter((g) => g !== "Options")]) {
-    sections.push([`${group}:`, ...table(flagRows.get(group)!, column)].join("\n"));
-  }
-  for (const note of spec.notes ?? []) {
-    sections.push([`${note.title}:`, ...wrap(note.text, 2).map((l) => `  ${l}`)].join("\n"));
-  }
-  const examples = spec.examples.split("\n").map((line) => line.trim()).filter((l) => l !== "");
-  sections.push(["Examples:", ...examples.map((line) => `  ${line}`)].join("\n"));
-  return sections.join("\n\n");
-}
 
 /**
  * Declares a task: its arguments, flags, help and examples, once. Returns its help text in the
@@ -472,7 +382,7 @@ export function defineTask<P extends Args = Record<never, never>, F extends Args
   };
   for (const [field, a] of Object.entries(flags)) {
     const type = a.value === null ? "boolean" : "string";
-    for (const [i, name] of [a.name ?? kebab(field), ...a.aliases].entries()) {
+    for (const [i, name] of [flagName(field, a), ...a.aliases].entries()) {
       fieldOf.set(name, field);
       nodeOptions[name] = i === 0 && a.short !== null ? { type, short: a.short } : { type };
     }
@@ -523,7 +433,7 @@ export function defineTask<P extends Args = Record<never, never>, F extends Args
       }
       const first = firstText.get(field);
       if (first !== undefined && !a.repeatable) {
-        throw new TypeError(msg.givenTwice(task, `--${a.name ?? kebab(field)}`, first, value));
+        throw new TypeError(msg.givenTwice(task, `--${flagName(field, a)}`, first, value));
       }
       firstText.set(field, first ?? value);
       const parsed = read(a, msg.flagSubject(token.rawName), value);
@@ -546,7 +456,7 @@ export function defineTask<P extends Args = Record<never, never>, F extends Args
     }
     for (const [field, a] of Object.entries(flags)) {
       if (a.required && !Object.hasOwn(out, field)) {
-        throw new TypeError(msg.missingFlag(task, `--${a.name ?? kebab(field)}`, `${a.value}`));
+        throw new TypeError(msg.missingFlag(task, `--${flagName(field, a)}`, `${a.value}`));
       }
     }
     const values: Record<string, unknown> = { help: false };

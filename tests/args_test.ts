@@ -15,7 +15,7 @@ import {
   text,
 } from "../lib/_args.ts";
 import { assert } from "../lib/_std.ts";
-import { assertThrowsExactly } from "./spec/_assert.ts";
+import { assertUsageErrors } from "./_usage_errors.ts";
 
 const SAMPLE = defineTask({
   name: "sample",
@@ -101,99 +101,73 @@ Deno.test("parse() fills every field: given values read, the rest defaulted", ()
 Deno.test("parse() answers help for -h or --help anywhere before --, whatever else is wrong", () => {
   assert.deepEqual(SAMPLE.parse(["--help"]), { help: true });
   assert.deepEqual(SAMPLE.parse(["--bogus", "--count", "x", "-h"]), { help: true });
-  assertThrowsExactly(
-    () => SAMPLE.parse(["thing", ...KEY, "--", "more", "--help"]),
-    TypeError,
-    'Unexpected argument "--help" for deno task sample, which takes NAME [EXTRA]',
-  );
   assert.equal((SAMPLE.parse([...KEY, "--", "-x"]) as { name: string }).name, "-x");
+  assertUsageErrors(
+    SAMPLE.parse,
+    `
+    thing --key k -- more --help | TypeError | Unexpected argument "--help" for deno task sample, which takes NAME [EXTRA]
+  `,
+  );
 });
 
 Deno.test("parse() names an unknown flag and the nearest one", () => {
-  assertThrowsExactly(
-    () => SAMPLE.parse(["thing", "--cont", "2"]),
-    TypeError,
-    'Unknown flag "--cont" for deno task sample (did you mean "--count"?)',
-  );
-  assertThrowsExactly(
-    () => SAMPLE.parse(["thing", "--zzzzzz"]),
-    TypeError,
-    'Unknown flag "--zzzzzz" for deno task sample',
+  assertUsageErrors(
+    SAMPLE.parse,
+    `
+    thing --cont 2   | TypeError | Unknown flag "--cont" for deno task sample (did you mean "--count"?)
+    thing --zzzzzz   | TypeError | Unknown flag "--zzzzzz" for deno task sample
+  `,
   );
 });
 
 Deno.test("parse() wants a value after a flag that takes one, and none after a switch", () => {
-  assertThrowsExactly(
-    () => SAMPLE.parse(["thing", "--count"]),
-    TypeError,
-    'Flag "--count" of deno task sample needs a value (--count N)',
-  );
-  assertThrowsExactly(
-    () => SAMPLE.parse(["thing", "--out-dir", "--plan"]),
-    TypeError,
-    'Flag "--out-dir" of deno task sample needs a value (--out-dir DIR)',
-  );
-  assertThrowsExactly(
-    () => SAMPLE.parse(["thing", "--dry-run=yes"]),
-    TypeError,
-    'Flag "--dry-run" of deno task sample takes no value, got "yes"',
+  assertUsageErrors(
+    SAMPLE.parse,
+    `
+    thing --count              | TypeError | Flag "--count" of deno task sample needs a value (--count N)
+    thing --out-dir --plan     | TypeError | Flag "--out-dir" of deno task sample needs a value (--out-dir DIR)
+    thing --dry-run=yes        | TypeError | Flag "--dry-run" of deno task sample takes no value, got "yes"
+  `,
   );
 });
 
 Deno.test("parse() rejects a flag given twice unless it is repeatable", () => {
-  assertThrowsExactly(
-    () => SAMPLE.parse(["thing", ...KEY, "--out-dir", "A", "--out-dir", "B"]),
-    TypeError,
-    'Flag "--out-dir" of deno task sample is given twice ("A", then "B"): give it once',
-  );
-  assertThrowsExactly(
-    () => SAMPLE.parse(["thing", ...KEY, "-m", "fast", "--mode=slow"]),
-    TypeError,
-    'Flag "--mode" of deno task sample is given twice ("fast", then "slow"): give it once',
+  assertUsageErrors(
+    SAMPLE.parse,
+    `
+    t --key k --out-dir A --out-dir B | TypeError | Flag "--out-dir" of deno task sample is given twice ("A", then "B"): give it once
+    t --key k -m fast --mode=slow     | TypeError | Flag "--mode" of deno task sample is given twice ("fast", then "slow"): give it once
+    t --key k --key=j                 | TypeError | Flag "--key" of deno task sample is given twice ("k", then "j"): give it once
+  `,
   );
   const twice = SAMPLE.parse(["thing", ...KEY, "--plan", "--dry-run"]);
   assert.ok(!twice.help && twice.dryRun);
 });
 
 Deno.test("parse() says what a value must be, with the value given", () => {
-  const cases: [string[], string][] = [
-    [["--count", "0"], 'Flag "--count" of deno task sample must be an integer in 1..9, got "0"'],
-    [["--count=1.5"], 'Flag "--count" of deno task sample must be an integer in 1..9, got "1.5"'],
-    [["--rate", "-1"], 'Flag "--rate" of deno task sample must be a number >= 0, got "-1"'],
-    [["--rate", "x"], 'Flag "--rate" of deno task sample must be a number >= 0, got "x"'],
-    [
-      ["-m", "slwo"],
-      'Flag "-m" of deno task sample must be one of "fast", "slow", got "slwo" (did you mean ' +
-      '"slow"?)',
-    ],
-    [["--out-dir="], 'Flag "--out-dir" of deno task sample must be non-empty, got ""'],
-    [["--even", "3"], 'Flag "--even" of deno task sample must be an even number, got "3"'],
-  ];
-  for (const [argv, message] of cases) {
-    assertThrowsExactly(() => SAMPLE.parse(["thing", ...KEY, ...argv]), RangeError, message);
-  }
-  assertThrowsExactly(
-    () => SAMPLE.parse([" ", ...KEY]),
-    RangeError,
-    'Argument NAME of deno task sample must be non-empty, got " "',
+  assertUsageErrors(
+    SAMPLE.parse,
+    `
+    t --key k --count 0        | RangeError | Flag "--count" of deno task sample must be an integer in 1..9, got "0"
+    t --key k --count=1.5      | RangeError | Flag "--count" of deno task sample must be an integer in 1..9, got "1.5"
+    t --key k --rate -1        | RangeError | Flag "--rate" of deno task sample must be a number >= 0, got "-1"
+    t --key k --rate x         | RangeError | Flag "--rate" of deno task sample must be a number >= 0, got "x"
+    t --key k -m slwo          | RangeError | Flag "-m" of deno task sample must be one of "fast", "slow", got "slwo" (did you mean "slow"?)
+    t --key k --out-dir=       | RangeError | Flag "--out-dir" of deno task sample must be non-empty, got ""
+    t --key k --even 3         | RangeError | Flag "--even" of deno task sample must be an even number, got "3"
+    " " --key k                | RangeError | Argument NAME of deno task sample must be non-empty, got " "
+  `,
   );
 });
 
 Deno.test("parse() wants the required arguments and flags, and no more arguments", () => {
-  assertThrowsExactly(
-    () => SAMPLE.parse(KEY),
-    TypeError,
-    "Argument NAME of deno task sample is required",
-  );
-  assertThrowsExactly(
-    () => SAMPLE.parse(["thing"]),
-    TypeError,
-    'Flag "--key" of deno task sample is required (--key KEY)',
-  );
-  assertThrowsExactly(
-    () => SAMPLE.parse(["a", "b", "c", ...KEY]),
-    TypeError,
-    'Unexpected argument "c" for deno task sample, which takes NAME [EXTRA]',
+  assertUsageErrors(
+    SAMPLE.parse,
+    `
+    --key k            | TypeError | Argument NAME of deno task sample is required
+    thing              | TypeError | Flag "--key" of deno task sample is required (--key KEY)
+    a b c --key k      | TypeError | Unexpected argument "c" for deno task sample, which takes NAME [EXTRA]
+  `,
   );
 });
 

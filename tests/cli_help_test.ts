@@ -16,6 +16,7 @@ import { REPORT } from "../lib/report/args.ts";
 import { SWEEP } from "../lib/sweep/args.ts";
 import { RUN_ONE } from "../lib/sweep/run_one_args.ts";
 import { BENCH } from "./bench.ts";
+import { shellWords } from "./_usage_errors.ts";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 
@@ -74,16 +75,6 @@ function checkLayout(name: string, help: string): Map<string, string[]> {
     if (!/^ {2}(deno task|python3) /.test(line)) assert.ok(line.length <= 100, `${name}: ${line}`);
   }
   return sections;
-}
-
-/** Splits a command line as a POSIX shell would (quotes; stops at a redirection). */
-function shellWords(line: string): string[] {
-  const words: string[] = [];
-  for (const match of line.matchAll(/"([^"]*)"|'([^']*)'|(>)|(\S+)/g)) {
-    if (match[3] !== undefined) break;
-    words.push(match[1] ?? match[2] ?? match[4]!);
-  }
-  return words;
 }
 
 for (const [name, task] of Object.entries(TASKS)) {

@@ -1,6 +1,7 @@
 import { assert } from "../../lib/_std.ts";
 import { parseScenesArgs, runScenes, SCENES } from "../../lib/cli/scenes.ts";
 import { EMBEDDED_DIR } from "../../lib/data/fashion_mnist.ts";
+import { assertUsageErrors, shellWords } from "../_usage_errors.ts";
 
 Deno.test("parseScenesArgs() fills every default", () => {
   assert.deepEqual(parseScenesArgs([]), {
@@ -15,30 +16,12 @@ Deno.test("parseScenesArgs() fills every default", () => {
 });
 
 Deno.test("parseScenesArgs() reads every flag, in both --flag value and --flag=value forms", () => {
-  assert.deepEqual(
-    parseScenesArgs([
-      "--count=3",
-      "--out",
-      "/tmp/x",
-      "--seed",
-      "42",
-      "--unseen",
-      "Ankle boot, T-shirt/top",
-      "--data",
-      "/d",
-      "--split",
-      "eval",
-    ]),
-    {
-      help: false,
-      count: 3,
-      out: "/tmp/x",
-      seed: 42,
-      unseen: ["Ankle boot", "T-shirt/top"],
-      data: "/d",
-      split: "eval",
-    },
+  const args = shellWords(
+    '--count=3 --out /tmp/x --seed 42 --unseen "Ankle boot, T-shirt/top" --data /d --split eval',
   );
+  const given = { count: 3, out: "/tmp/x", seed: 42, data: "/d", split: "eval" };
+  const unseen = ["Ankle boot", "T-shirt/top"];
+  assert.deepEqual(parseScenesArgs(args), { help: false, ...given, unseen });
 });
 
 Deno.test("parseScenesArgs() returns help even when other values are bad", () => {
@@ -46,58 +29,49 @@ Deno.test("parseScenesArgs() returns help even when other values are bad", () =>
   assert.equal(parseScenesArgs(["--help"]).help, true);
 });
 
-Deno.test("parseScenesArgs() rejects an unknown flag, naming it", () => {
-  assert.throws(() => parseScenesArgs(["--cout", "3"]), {
-    name: "TypeError",
-    message: 'Unknown flag "--cout" for deno task scenes (did you mean "--count"?)',
-  });
-});
-
-Deno.test("parseScenesArgs() rejects a flag without its value or given twice", () => {
-  assert.throws(() => parseScenesArgs(["--seed", "1", "--seed", "2"]), {
-    name: "TypeError",
-    message: 'Flag "--seed" of deno task scenes is given twice ("1", then "2"): give it once',
-  });
-  assert.throws(() => parseScenesArgs(["--count"]), {
-    name: "TypeError",
-    message: 'Flag "--count" of deno task scenes needs a value (--count N)',
-  });
+Deno.test("parseScenesArgs() rejects an unknown flag, a flag without its value or given twice", () => {
+  assertUsageErrors(
+    parseScenesArgs,
+    `
+    --cout 3               | TypeError | Unknown flag "--cout" for deno task scenes (did you mean "--count"?)
+    --seed 1 --seed 2      | TypeError | Flag "--seed" of deno task scenes is given twice ("1", then "2"): give it once
+    --count                | TypeError | Flag "--count" of deno task scenes needs a value (--count N)
+  `,
+  );
 });
 
 Deno.test("parseScenesArgs() rejects a stray argument", () => {
-  assert.throws(() => parseScenesArgs(["out/"]), {
-    name: "TypeError",
-    message: 'Unexpected argument "out/" for deno task scenes, which takes no arguments',
-  });
+  assertUsageErrors(
+    parseScenesArgs,
+    `
+    out/ | TypeError | Unexpected argument "out/" for deno task scenes, which takes no arguments
+  `,
+  );
 });
 
 Deno.test("parseScenesArgs() rejects counts and seeds that are not integers in range", () => {
-  for (const value of ["0", "10001", "2.5", "abc", ""]) {
-    assert.throws(() => parseScenesArgs([`--count=${value}`]), {
-      name: "RangeError",
-      message: `Flag "--count" of deno task scenes must be an integer in 1..10000, got "${value}"`,
-    });
-  }
-  assert.throws(() => parseScenesArgs(["--seed=-1"]), {
-    name: "RangeError",
-    message: 'Flag "--seed" of deno task scenes must be an integer >= 0, got "-1"',
-  });
+  assertUsageErrors(
+    parseScenesArgs,
+    `
+    --count=0       | RangeError | Flag "--count" of deno task scenes must be an integer in 1..10000, got "0"
+    --count=10001   | RangeError | Flag "--count" of deno task scenes must be an integer in 1..10000, got "10001"
+    --count=2.5     | RangeError | Flag "--count" of deno task scenes must be an integer in 1..10000, got "2.5"
+    --count=abc     | RangeError | Flag "--count" of deno task scenes must be an integer in 1..10000, got "abc"
+    --count=        | RangeError | Flag "--count" of deno task scenes must be an integer in 1..10000, got ""
+    --seed=-1       | RangeError | Flag "--seed" of deno task scenes must be an integer >= 0, got "-1"
+  `,
+  );
 });
 
 Deno.test("parseScenesArgs() rejects an unknown split and empty paths", () => {
-  assert.throws(() => parseScenesArgs(["--split", "test"]), {
-    name: "RangeError",
-    message:
-      'Flag "--split" of deno task scenes must be one of "train", "eval", "both", got "test"',
-  });
-  assert.throws(() => parseScenesArgs(["--out="]), {
-    name: "RangeError",
-    message: 'Flag "--out" of deno task scenes must be non-empty, got ""',
-  });
-  assert.throws(() => parseScenesArgs(["--data="]), {
-    name: "RangeError",
-    message: 'Flag "--data" of deno task scenes must be non-empty, got ""',
-  });
+  assertUsageErrors(
+    parseScenesArgs,
+    `
+    --split test   | RangeError | Flag "--split" of deno task scenes must be one of "train", "eval", "both", got "test"
+    --out=         | RangeError | Flag "--out" of deno task scenes must be non-empty, got ""
+    --data=        | RangeError | Flag "--data" of deno task scenes must be non-empty, got ""
+  `,
+  );
 });
 
 Deno.test("parseScenesArgs() rejects unknown class names, listing the valid ones", () => {

@@ -1,6 +1,7 @@
-import { assert, assertThrows } from "../../lib/_std.ts";
+import { assert } from "../../lib/_std.ts";
 import { DEFAULT_OUT, parseReportArgs, REPORT } from "../../lib/report/args.ts";
 import { DEFAULT_DB } from "../../lib/spec/args.ts";
+import { assertUsageErrors } from "../_usage_errors.ts";
 
 Deno.test("parseReportArgs() takes one name and defaults --db and --out", () => {
   assert.deepEqual(parseReportArgs(["token-bank"]), {
@@ -25,29 +26,16 @@ Deno.test("parseReportArgs() answers --help and -h before checking anything else
 });
 
 Deno.test("parseReportArgs() rejects unknown options, missing values and wrong name counts", () => {
-  const cases: [string[], ErrorConstructor, string][] = [
-    [
-      ["x", "--bd", "a"],
-      TypeError,
-      'Unknown flag "--bd" for deno task report (did you mean "--db"?)',
-    ],
-    [["x", "--db"], TypeError, 'Flag "--db" of deno task report needs a value (--db PATH)'],
-    [
-      ["x", "--db", "--out", "o"],
-      TypeError,
-      'Flag "--db" of deno task report needs a value (--db PATH)',
-    ],
-    [["x", "--out="], RangeError, 'Flag "--out" of deno task report must be non-empty, got ""'],
-    [
-      ["x", "--out", "a", "--out", "b"],
-      TypeError,
-      'Flag "--out" of deno task report is given twice ("a", then "b"): give it once',
-    ],
-    [[], TypeError, "Argument NAME|all of deno task report is required"],
-    [["a", "b"], TypeError, 'Unexpected argument "b" for deno task report, which takes NAME|all'],
-  ];
-  for (const [argv, ErrorClass, message] of cases) {
-    const error = assertThrows(() => parseReportArgs(argv), ErrorClass, message);
-    assert.equal(error.message, message);
-  }
+  assertUsageErrors(
+    parseReportArgs,
+    `
+    x --bd a               | TypeError  | Unknown flag "--bd" for deno task report (did you mean "--db"?)
+    x --db                 | TypeError  | Flag "--db" of deno task report needs a value (--db PATH)
+    x --db --out o         | TypeError  | Flag "--db" of deno task report needs a value (--db PATH)
+    x --out=               | RangeError | Flag "--out" of deno task report must be non-empty, got ""
+    x --out a --out b      | TypeError  | Flag "--out" of deno task report is given twice ("a", then "b"): give it once
+    (none)                 | TypeError  | Argument NAME|all of deno task report is required
+    a b                    | TypeError  | Unexpected argument "b" for deno task report, which takes NAME|all
+  `,
+  );
 });

@@ -1,6 +1,6 @@
 import { assert } from "../../lib/_std.ts";
 import { ABLATE, parseAblateArgs } from "../../lib/spec/args.ts";
-import { assertThrowsExactly } from "./_assert.ts";
+import { assertUsageErrors, shellWords } from "../_usage_errors.ts";
 
 Deno.test("parseAblateArgs() gives the defaults for a bare name", () => {
   assert.deepEqual(parseAblateArgs(["token-bank"]), {
@@ -17,18 +17,11 @@ Deno.test("parseAblateArgs() gives the defaults for a bare name", () => {
 
 Deno.test("parseAblateArgs() reads every option, spaced or with =", () => {
   assert.deepEqual(
-    parseAblateArgs([
-      "all",
-      "--preset=paper",
-      "--seeds",
-      "5",
-      "--workers=1",
-      "--db",
-      "/tmp/w.duckdb",
-      "--dry-run",
-      "--backend",
-      "cpu",
-    ]),
+    parseAblateArgs(
+      shellWords(
+        "all --preset=paper --seeds 5 --workers=1 --db /tmp/w.duckdb --dry-run --backend cpu",
+      ),
+    ),
     {
       help: false,
       target: "all",
@@ -49,92 +42,73 @@ Deno.test("parseAblateArgs() returns help for -h or --help, whatever else is giv
 });
 
 Deno.test("parseAblateArgs() names an unknown flag with the nearest one", () => {
-  assertThrowsExactly(
-    () => parseAblateArgs(["token-bank", "--sed", "3"]),
-    TypeError,
-    `Unknown flag "--sed" for deno task ablate (did you mean "--seeds"?)`,
-  );
-  assertThrowsExactly(
-    () => parseAblateArgs(["token-bank", "-x"]),
-    TypeError,
-    `Unknown flag "-x" for deno task ablate`,
+  assertUsageErrors(
+    parseAblateArgs,
+    `
+    token-bank --sed 3 | TypeError | Unknown flag "--sed" for deno task ablate (did you mean "--seeds"?)
+    token-bank -x      | TypeError | Unknown flag "-x" for deno task ablate
+  `,
   );
 });
 
 Deno.test("parseAblateArgs() rejects a missing or empty value", () => {
-  assertThrowsExactly(
-    () => parseAblateArgs(["token-bank", "--seeds"]),
-    TypeError,
-    `Flag "--seeds" of deno task ablate needs a value (--seeds N)`,
-  );
-  assertThrowsExactly(
-    () => parseAblateArgs(["token-bank", "--workers", "--plan"]),
-    TypeError,
-    `Flag "--workers" of deno task ablate needs a value (--workers N)`,
-  );
-  assertThrowsExactly(
-    () => parseAblateArgs(["token-bank", "--db="]),
-    RangeError,
-    `Flag "--db" of deno task ablate must be non-empty, got ""`,
+  assertUsageErrors(
+    parseAblateArgs,
+    `
+    token-bank --seeds           | TypeError  | Flag "--seeds" of deno task ablate needs a value (--seeds N)
+    token-bank --workers --plan  | TypeError  | Flag "--workers" of deno task ablate needs a value (--workers N)
+    token-bank --db=             | RangeError | Flag "--db" of deno task ablate must be non-empty, got ""
+  `,
   );
 });
 
 Deno.test("parseAblateArgs() rejects a flag given twice, naming it and both values", () => {
-  assertThrowsExactly(
-    () => parseAblateArgs(["token-bank", "--db", "a.duckdb", "--db=b.duckdb"]),
-    TypeError,
-    `Flag "--db" of deno task ablate is given twice ("a.duckdb", then "b.duckdb"): give it once`,
+  assertUsageErrors(
+    parseAblateArgs,
+    `
+    token-bank --db a.duckdb --db=b.duckdb | TypeError | Flag "--db" of deno task ablate is given twice ("a.duckdb", then "b.duckdb"): give it once
+  `,
   );
 });
 
 Deno.test("parseAblateArgs() rejects a value for a flag", () => {
-  assertThrowsExactly(
-    () => parseAblateArgs(["token-bank", "--plan=yes"]),
-    TypeError,
-    `Flag "--plan" of deno task ablate takes no value, got "yes"`,
+  assertUsageErrors(
+    parseAblateArgs,
+    `
+    token-bank --plan=yes | TypeError | Flag "--plan" of deno task ablate takes no value, got "yes"
+  `,
   );
 });
 
 Deno.test("parseAblateArgs() wants positive integer seeds and workers", () => {
-  for (const [option, value] of [["--seeds", "0"], ["--seeds", "2.5"], ["--workers", "two"]]) {
-    assertThrowsExactly(
-      () => parseAblateArgs(["token-bank", `${option}=${value}`]),
-      RangeError,
-      `Flag "${option}" of deno task ablate must be a positive integer, got "${value}"`,
-    );
-  }
-  assertThrowsExactly(
-    () => parseAblateArgs(["token-bank", "--workers", "-2"]),
-    RangeError,
-    `Flag "--workers" of deno task ablate must be a positive integer, got "-2"`,
+  assertUsageErrors(
+    parseAblateArgs,
+    `
+    token-bank --seeds=0       | RangeError | Flag "--seeds" of deno task ablate must be a positive integer, got "0"
+    token-bank --seeds=2.5     | RangeError | Flag "--seeds" of deno task ablate must be a positive integer, got "2.5"
+    token-bank --workers=two   | RangeError | Flag "--workers" of deno task ablate must be a positive integer, got "two"
+    token-bank --workers -2    | RangeError | Flag "--workers" of deno task ablate must be a positive integer, got "-2"
+  `,
   );
 });
 
 Deno.test("parseAblateArgs() checks the preset and backend names", () => {
-  assertThrowsExactly(
-    () => parseAblateArgs(["token-bank", "--preset", "quik"]),
-    RangeError,
-    `Flag "--preset" of deno task ablate must be one of "smoke", "quick", "paper", got "quik" ` +
-      `(did you mean "quick"?)`,
-  );
-  assertThrowsExactly(
-    () => parseAblateArgs(["token-bank", "--backend", "gpu"]),
-    RangeError,
-    `Flag "--backend" of deno task ablate must be one of "wasm", "cpu", "webgpu", "tensorflow", ` +
-      `got "gpu" (did you mean "cpu"?)`,
+  assertUsageErrors(
+    parseAblateArgs,
+    `
+    token-bank --preset quik  | RangeError | Flag "--preset" of deno task ablate must be one of "smoke", "quick", "paper", got "quik" (did you mean "quick"?)
+    token-bank --backend gpu  | RangeError | Flag "--backend" of deno task ablate must be one of "wasm", "cpu", "webgpu", "tensorflow", got "gpu" (did you mean "cpu"?)
+  `,
   );
 });
 
 Deno.test("parseAblateArgs() wants exactly one ablation name or all", () => {
-  assertThrowsExactly(
-    () => parseAblateArgs(["--plan"]),
-    TypeError,
-    `Argument NAME|all of deno task ablate is required`,
-  );
-  assertThrowsExactly(
-    () => parseAblateArgs(["module", "token-bank"]),
-    TypeError,
-    `Unexpected argument "token-bank" for deno task ablate, which takes NAME|all`,
+  assertUsageErrors(
+    parseAblateArgs,
+    `
+    --plan             | TypeError | Argument NAME|all of deno task ablate is required
+    module token-bank  | TypeError | Unexpected argument "token-bank" for deno task ablate, which takes NAME|all
+  `,
   );
 });
 

@@ -6,23 +6,13 @@ import { ABLATE } from "../../lib/spec/args.ts";
 import { parseSweepArgs, SWEEP } from "../../lib/sweep/args.ts";
 import { parseRunOneArgs, RUN_ONE } from "../../lib/sweep/run_one_args.ts";
 import { DEFAULT_TEACHER_DIR } from "../../lib/teacher/load.ts";
-import { assertThrowsExactly } from "../spec/_assert.ts";
+import { assertUsageErrors, shellWords } from "../_usage_errors.ts";
 
 Deno.test("parseSweepArgs() takes the runner's options and leaves the rest to parseAblateArgs", () => {
   assert.deepEqual(
-    parseSweepArgs([
-      "token-bank",
-      "--teacher",
-      "t.ts",
-      "--workers",
-      "3",
-      "--data=/d",
-      "--specs",
-      "specs",
-      "--work",
-      "/w",
-      "--plan",
-    ]),
+    parseSweepArgs(
+      shellWords("token-bank --teacher t.ts --workers 3 --data=/d --specs specs --work /w --plan"),
+    ),
     {
       help: false,
       target: "token-bank",
@@ -50,28 +40,14 @@ Deno.test("parseSweepArgs() defaults to the shipped teacher and the .cache worki
 });
 
 Deno.test("parseSweepArgs() rejects a runner option without a value, naming it", () => {
-  assertThrowsExactly(
-    () => parseSweepArgs(["token-bank", "--teacher"]),
-    TypeError,
-    'Flag "--teacher" of deno task ablate needs a value (--teacher PATH)',
-  );
-  assertThrowsExactly(
-    () => parseSweepArgs(["token-bank", "--work", "--plan"]),
-    TypeError,
-    'Flag "--work" of deno task ablate needs a value (--work DIR)',
-  );
-  assertThrowsExactly(
-    () => parseSweepArgs(["token-bank", "--data="]),
-    RangeError,
-    'Flag "--data" of deno task ablate must be non-empty, got ""',
-  );
-});
-
-Deno.test("parseSweepArgs() suggests the runner's options too", () => {
-  assertThrowsExactly(
-    () => parseSweepArgs(["token-bank", "--teachr", "t.ts"]),
-    TypeError,
-    'Unknown flag "--teachr" for deno task ablate (did you mean "--teacher"?)',
+  assertUsageErrors(
+    parseSweepArgs,
+    `
+    token-bank --teachr t.ts    | TypeError  | Unknown flag "--teachr" for deno task ablate (did you mean "--teacher"?)
+    token-bank --data=          | RangeError | Flag "--data" of deno task ablate must be non-empty, got ""
+    token-bank --teacher        | TypeError  | Flag "--teacher" of deno task ablate needs a value (--teacher PATH)
+    all --work --plan           | TypeError  | Flag "--work" of deno task ablate needs a value (--work DIR)
+  `,
   );
 });
 
@@ -85,16 +61,11 @@ Deno.test("ablate --help keeps the spec layer's text and adds the runner's optio
 });
 
 Deno.test("parseRunOneArgs() reads a job and its options, with .cache defaults", () => {
-  assert.deepEqual(parseRunOneArgs(["3f2a9c1b"]), {
-    help: false,
-    job: "3f2a9c1b",
-    jobs: ".cache/jobs",
-    records: ".cache/records",
-    teacher: null,
-    json: false,
-  });
+  const cache = { jobs: ".cache/jobs", records: ".cache/records" };
+  const expected = { help: false, job: "3f2a9c1b", ...cache, teacher: null, json: false };
+  assert.deepEqual(parseRunOneArgs(["3f2a9c1b"]), expected);
   assert.deepEqual(
-    parseRunOneArgs(["j.json", "--json", "--records", "/r", "--teacher", "t", "--jobs", "/j"]),
+    parseRunOneArgs(shellWords("j.json --json --records /r --teacher t --jobs /j")),
     { help: false, job: "j.json", jobs: "/j", records: "/r", teacher: "t", json: true },
   );
   assert.deepEqual(parseRunOneArgs(["-h"]), { help: true });
@@ -102,29 +73,14 @@ Deno.test("parseRunOneArgs() reads a job and its options, with .cache defaults",
 });
 
 Deno.test("parseRunOneArgs() rejects a missing or second job and unknown options", () => {
-  assertThrowsExactly(
-    () => parseRunOneArgs([]),
-    TypeError,
-    "Argument JOB of deno task run-one is required",
-  );
-  assertThrowsExactly(
-    () => parseRunOneArgs(["a", "b"]),
-    TypeError,
-    'Unexpected argument "b" for deno task run-one, which takes JOB',
-  );
-  assertThrowsExactly(
-    () => parseRunOneArgs(["a", "--record", "/r"]),
-    TypeError,
-    'Unknown flag "--record" for deno task run-one (did you mean "--records"?)',
-  );
-  assertThrowsExactly(
-    () => parseRunOneArgs(["a", "--records", " "]),
-    RangeError,
-    'Flag "--records" of deno task run-one must be non-empty, got " "',
-  );
-  assertThrowsExactly(
-    () => parseRunOneArgs(["a", "--jobs", "/j", "--jobs", "/k"]),
-    TypeError,
-    'Flag "--jobs" of deno task run-one is given twice ("/j", then "/k"): give it once',
+  assertUsageErrors(
+    parseRunOneArgs,
+    `
+    (none)                   | TypeError  | Argument JOB of deno task run-one is required
+    a b                      | TypeError  | Unexpected argument "b" for deno task run-one, which takes JOB
+    a --record /r            | TypeError  | Unknown flag "--record" for deno task run-one (did you mean "--records"?)
+    a --records " "          | RangeError | Flag "--records" of deno task run-one must be non-empty, got " "
+    a --jobs /j --jobs /k    | TypeError  | Flag "--jobs" of deno task run-one is given twice ("/j", then "/k"): give it once
+  `,
   );
 });

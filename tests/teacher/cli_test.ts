@@ -1,4 +1,5 @@
 import { assert } from "../../lib/_std.ts";
+import { assertUsageErrors } from "../_usage_errors.ts";
 import { DEFAULT_STEPS, parseTeacherArgs } from "../../lib/cli/teacher.ts";
 import { DEFAULT_TEACHER_DIR } from "../../lib/teacher/load.ts";
 
@@ -46,57 +47,19 @@ Deno.test("parseTeacherArgs() reads every flag", () => {
 });
 
 Deno.test("parseTeacherArgs() rejects bad input with messages that name it", () => {
-  const cases: [string[], ErrorConstructor, string][] = [
-    [[], TypeError, "Argument COMMAND of deno task teacher is required"],
-    [
-      ["fit"],
-      RangeError,
-      'Argument COMMAND of deno task teacher must be one of "train", "eval", got "fit"',
-    ],
-    [
-      ["train", "--stpes", "3"],
-      TypeError,
-      'Unknown flag "--stpes" for deno task teacher (did you mean "--steps"?)',
-    ],
-    [
-      ["train", "--steps", "0"],
-      RangeError,
-      'Flag "--steps" of deno task teacher must be a positive integer, got "0"',
-    ],
-    [
-      ["train", "--seed", "1.5"],
-      RangeError,
-      'Flag "--seed" of deno task teacher must be an integer >= 0, got "1.5"',
-    ],
-    [
-      ["train", "--checkpoint-minutes", "-1"],
-      RangeError,
-      'Flag "--checkpoint-minutes" of deno task teacher must be a number >= 0, got "-1"',
-    ],
-    [
-      ["train", "--backend", "gpu"],
-      RangeError,
-      'Flag "--backend" of deno task teacher must be one of "wasm", "cpu", "webgpu", ' +
-      '"tensorflow", got "gpu" (did you mean "cpu"?)',
-    ],
-    [["train", "--out"], TypeError, 'Flag "--out" of deno task teacher needs a value (--out DIR)'],
-    [
-      ["train", "--steps", "5", "--steps", "6"],
-      TypeError,
-      'Flag "--steps" of deno task teacher is given twice ("5", then "6"): give it once',
-    ],
-    [
-      ["eval", "x"],
-      TypeError,
-      'Unexpected argument "x" for deno task teacher, which takes COMMAND',
-    ],
-  ];
-  for (const [argv, ErrorClass, message] of cases) {
-    assert.throws(() => parseTeacherArgs(argv), (error: unknown) => {
-      assert.ok(error instanceof ErrorClass, `${argv.join(" ")}: ${error}`);
-      assert.equal(error.constructor, ErrorClass);
-      assert.equal(error.message, message);
-      return true;
-    });
-  }
+  assertUsageErrors(
+    parseTeacherArgs,
+    `
+    (none)                       | TypeError  | Argument COMMAND of deno task teacher is required
+    fit                          | RangeError | Argument COMMAND of deno task teacher must be one of "train", "eval", got "fit"
+    train --stpes 3              | TypeError  | Unknown flag "--stpes" for deno task teacher (did you mean "--steps"?)
+    train --steps 0              | RangeError | Flag "--steps" of deno task teacher must be a positive integer, got "0"
+    train --seed 1.5             | RangeError | Flag "--seed" of deno task teacher must be an integer >= 0, got "1.5"
+    train --checkpoint-minutes -1 | RangeError | Flag "--checkpoint-minutes" of deno task teacher must be a number >= 0, got "-1"
+    train --backend gpu          | RangeError | Flag "--backend" of deno task teacher must be one of "wasm", "cpu", "webgpu", "tensorflow", got "gpu" (did you mean "cpu"?)
+    train --out                  | TypeError  | Flag "--out" of deno task teacher needs a value (--out DIR)
+    train --steps 5 --steps 6    | TypeError  | Flag "--steps" of deno task teacher is given twice ("5", then "6"): give it once
+    eval x                       | TypeError  | Unexpected argument "x" for deno task teacher, which takes COMMAND
+  `,
+  );
 });
