@@ -139,7 +139,7 @@ export async function renderReport(target: string, options: RenderOptions): Prom
         bytes: text.length,
       });
     } else {
-      const hasIndex = await exists(`${outDir}/index.html`);
+      const hasIndex = await Deno.stat(`${outDir}/index.html`).then(() => true, () => false);
       const { page } = await writeAblationPage(store, target, context, warnings, hasIndex);
       pages.push(page);
     }
@@ -260,13 +260,4 @@ export function fileName(ablation: string): string {
 function dirName(path: string): string {
   const i = path.lastIndexOf("/");
   return i < 0 ? "." : i === 0 ? "/" : path.slice(0, i);
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.stat(path);
-    return true;
-  } catch {
-    return false;
-  }
 }

@@ -14,7 +14,7 @@ import { renderReport } from "../../lib/report/render.ts";
 import definition from "../../reports/paper.ts";
 import { loadAblation } from "../../lib/spec/registry.ts";
 import { makeFixtureDb } from "./_fixture.ts";
-import { ablate, tempArea, TINY_TEACHER } from "../sweep/_sweep.ts";
+import { ablate, smokeArgs, tempArea } from "../sweep/_sweep.ts";
 
 const CHROMIUM = Deno.env.get("CHROMIUM_PATH") ?? "/usr/bin/chromium";
 const ARGS = [
@@ -185,17 +185,7 @@ Deno.test({
   sanitizeOps: false,
   fn: async () => {
     await using area = await tempArea();
-    const args = [
-      "--preset",
-      "smoke",
-      "--teacher",
-      TINY_TEACHER,
-      "--db",
-      area.db,
-      "--work",
-      area.work,
-    ];
-    const out = await ablate(["all", ...args]);
+    const out = await ablate(["all", ...smokeArgs(area, null)]);
     assert.equal(out.code, 0, out.stdout + out.stderr);
     await checkPagesInBrowser(
       area.db,

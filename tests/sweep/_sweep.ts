@@ -40,20 +40,22 @@ export async function tempArea(): Promise<Area> {
   };
 }
 
-/** `ablate` options for the smoke preset, the tiny teacher and `area`. */
-export function smokeArgs(area: Area, specs: string = SPECS): string[] {
-  return [
+/**
+ * `ablate` options for the smoke preset, the tiny teacher, `area` and the ablation files in
+ * `specs` (`null`: the shipped ones).
+ */
+export function smokeArgs(area: Area, specs: string | null = SPECS): string[] {
+  const args = [
     "--preset",
     "smoke",
     "--teacher",
     TINY_TEACHER,
-    "--specs",
-    specs,
     "--db",
     area.db,
     "--work",
     area.work,
   ];
+  return specs === null ? args : [...args, "--specs", specs];
 }
 
 /** What a finished process printed. */

@@ -5,21 +5,11 @@
  */
 import { assert } from "../../lib/_std.ts";
 import { loadAllAblations } from "../../lib/spec/registry.ts";
-import { ablate, query, tempArea, TINY_TEACHER } from "./_sweep.ts";
+import { ablate, query, smokeArgs, tempArea } from "./_sweep.ts";
 
 Deno.test("ablate all --preset smoke finishes every row of every shipped ablation", async () => {
   await using area = await tempArea();
-  const args = [
-    "--preset",
-    "smoke",
-    "--teacher",
-    TINY_TEACHER,
-    "--db",
-    area.db,
-    "--work",
-    area.work,
-  ];
-  const out = await ablate(["all", ...args]);
+  const out = await ablate(["all", ...smokeArgs(area, null)]);
   assert.equal(out.code, 0, out.stdout + out.stderr);
   const ablations = await loadAllAblations();
   const [, count] = out.stdout.match(/^Running (\d+) runs \(0 of \d+ already finished\)/m) ?? [];

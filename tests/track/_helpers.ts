@@ -6,7 +6,7 @@
 
 import { assert } from "../../lib/_std.ts";
 import type { RunRecord } from "../../lib/track/record.ts";
-import type { PlannedRunInfo } from "../../lib/track/store.ts";
+import { type PlannedRunInfo, RunStore, type RunStoreOptions } from "../../lib/track/store.ts";
 
 /** A fresh temporary directory; remove it with the returned function. */
 export async function tempDir(): Promise<{ dir: string; [Symbol.asyncDispose](): Promise<void> }> {
@@ -17,6 +17,35 @@ export async function tempDir(): Promise<{ dir: string; [Symbol.asyncDispose]():
   };
 }
 
+/** Runs `fn` on a new run store in a temporary directory; closes and removes both after. */
+export async function withStore<T>(fn: (store: RunStore, dir: string) => Promise<T>): Promise<T> {
+  await using tmp = await tempDir();
+  return await withStoreAt(`${tmp.dir}/runs.duckdb`, (store) => fn(store, tmp.dir));
+}
+
+/** Runs `fn` on the run store at `path` (opened with `options`), then closes it. */
+export async function withStoreAt<T>(
+  path: string,
+  fn: (store: RunStore) => Promise<T>,
+  options: RunStoreOptions = {},
+): Promise<T> {
+  const store = await RunStore.open(path, options);
+  try {
+    return await fn(store);
+  } finally {
+    await store.close();
+  }
+}
+
+/** Writes `records` to a new run store `<dir>/runs.duckdb`, closes it and returns its path. */
+export async function databaseWith(dir: string, records: readonly RunRecord[]): Promise<string> {
+  const path = `${dir}/runs.duckdb`;
+  await withStoreAt(path, async (store) => {
+    for (const record of records) await store.ingestRecord(record);
+  });
+  return path;
+}
+
 /** A small nested config like a resolved C2S config. */
 export const CONFIG = {
   data: { unseen: ["Trouser", "Bag"], trainScenes: 64 },
@@ -24,18 +53,10 @@ export const CONFIG = {
   teacherPath: null,
 };
 
-/** A planned run for `startRun`. */
-export function plannedRun(overrides: Partial<PlannedRunInfo> = {}): PlannedRunInfo {
-  return {
-    hash: "h0001",
-    ablation: "token-bank",
-    variant: "6",
-    seed: 1,
-    preset: "smoke",
-    config: CONFIG,
-    overrides: { "distill.global.bankSize": 6 },
-    ...overrides,
-  };
+/** A planned run for `startRun`: the sample record's plan. */
+export function plannedRun(change: Partial<PlannedRunInfo> = {}): PlannedRunInfo {
+  const { hash, ablation, variant, seed, preset, config, overrides } = sampleRecord();
+  return { hash, ablation, variant, seed, preset, config, overrides, ...change };
 }
 
 /** A valid finished record; `overrides` replace top-level fields. */

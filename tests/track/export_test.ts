@@ -1,16 +1,11 @@
 import { assert } from "../../lib/_std.ts";
 import { exportParquet } from "../../lib/track/export.ts";
-import { RunStore } from "../../lib/track/store.ts";
-import { sampleRecord, tempDir } from "./_helpers.ts";
+import { databaseWith, sampleRecord, tempDir, withStoreAt } from "./_helpers.ts";
 
 Deno.test("exportParquet() writes every table and view with its rows", async () => {
   await using tmp = await tempDir();
-  const path = `${tmp.dir}/runs.duckdb`;
-  let store = await RunStore.open(path);
-  await store.ingestRecord(sampleRecord());
-  await store.close();
-  store = await RunStore.open(path, { readOnly: true });
-  try {
+  const path = await databaseWith(tmp.dir, [sampleRecord()]);
+  await withStoreAt(path, async (store) => {
     const files = await exportParquet(store, `${tmp.dir}/out`);
     assert.deepEqual(files.map((f) => [f.name, f.rows]), [
       ["artifacts", 1],
@@ -35,7 +30,5 @@ Deno.test("exportParquet() writes every table and view with its rows", async () 
       `SELECT id, config FROM read_parquet('${tmp.dir}/out/runs.parquet')`,
     );
     assert.deepEqual(runs.rows[0]![0], "h0001");
-  } finally {
-    await store.close();
-  }
+  }, { readOnly: true });
 });

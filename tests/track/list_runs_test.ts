@@ -1,12 +1,9 @@
 import { assert } from "../../lib/_std.ts";
 import { listRuns } from "../../lib/track/list_runs.ts";
-import { RunStore } from "../../lib/track/store.ts";
-import { sampleRecord, tempDir } from "./_helpers.ts";
+import { sampleRecord, withStore } from "./_helpers.ts";
 
-Deno.test("listRuns() lists newest first and filters by ablation membership, status and limit", async () => {
-  await using tmp = await tempDir();
-  const store = await RunStore.open(`${tmp.dir}/runs.duckdb`);
-  try {
+Deno.test("listRuns() lists newest first and filters by ablation membership, status and limit", () =>
+  withStore(async (store) => {
     await store.ingestRecord(sampleRecord({
       hash: "old",
       startedAt: "2025-01-01T00:00:00Z",
@@ -62,7 +59,4 @@ Deno.test("listRuns() lists newest first and filters by ablation membership, sta
     assert.deepEqual(failed.rows.map((r) => r[0]), ["new"]);
     const one = await listRuns(store, { limit: 1 });
     assert.deepEqual(one.rows.map((r) => r[0]), ["new"]);
-  } finally {
-    await store.close();
-  }
-});
+  }));

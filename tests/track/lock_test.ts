@@ -63,12 +63,8 @@ Deno.test("opening a database another process holds names that process, and corr
     await holder.release();
   }
   const store = await RunStore.open(path);
-  try {
-    const { rows } = await store.query("SELECT id, status FROM runs");
-    assert.deepEqual(rows, [["held", "running"]]);
-  } finally {
-    await store.close();
-  }
+  const { rows } = await store.query("SELECT id, status FROM runs").finally(() => store.close());
+  assert.deepEqual(rows, [["held", "running"]]);
 });
 
 Deno.test("a bounded wait on a held database fails saying how long it waited", async () => {
@@ -104,12 +100,9 @@ Deno.test("waiting for a held database opens it once the other process lets go",
   await firstRefusal;
   await holder.release();
   const store = await opening;
+  const { rows } = await store.query("SELECT id FROM runs").finally(() => store.close());
   assert.equal(busy[0], holder.pid);
-  try {
-    assert.deepEqual((await store.query("SELECT id FROM runs")).rows, [["held"]]);
-  } finally {
-    await store.close();
-  }
+  assert.deepEqual(rows, [["held"]]);
 });
 
 Deno.test("deno task query on a held database exits 1 with the busy message", async () => {

@@ -1,6 +1,5 @@
 import { assert } from "../../lib/_std.ts";
-import { RunStore } from "../../lib/track/store.ts";
-import { plannedRun, sampleRecord, tempDir } from "./_helpers.ts";
+import { plannedRun, sampleRecord, withStore } from "./_helpers.ts";
 
 /** The pid of a process that has exited (and been waited for). */
 async function deadPid(): Promise<number> {
@@ -13,10 +12,8 @@ async function deadPid(): Promise<number> {
   return child.pid;
 }
 
-Deno.test("reapDeadRuns() marks running rows of dead local processes interrupted, only those", async () => {
-  await using tmp = await tempDir();
-  const store = await RunStore.open(`${tmp.dir}/runs.duckdb`);
-  try {
+Deno.test("reapDeadRuns() marks running rows of dead local processes interrupted, only those", () =>
+  withStore(async (store) => {
     const dead = await deadPid();
     await store.startRun(plannedRun({ hash: "dead" }), { pid: dead, host: "here" });
     await store.startRun(plannedRun({ hash: "alive" }), { pid: Deno.pid, host: "here" });
@@ -48,21 +45,13 @@ Deno.test("reapDeadRuns() marks running rows of dead local processes interrupted
       ["elsewhere", "running", null, false],
     ]);
     assert.deepEqual(await store.reapDeadRuns({ host: "here" }), []);
-  } finally {
-    await store.close();
-  }
-});
+  }));
 
-Deno.test("reapDeadRuns() judges this machine's host name by default", async () => {
-  await using tmp = await tempDir();
-  const store = await RunStore.open(`${tmp.dir}/runs.duckdb`);
-  try {
+Deno.test("reapDeadRuns() judges this machine's host name by default", () =>
+  withStore(async (store) => {
     const dead = await deadPid();
     await store.startRun(plannedRun({ hash: "dead" }), { pid: dead });
     const reaped = await store.reapDeadRuns();
     assert.deepEqual(reaped.map((r) => [r.id, r.host]), [["dead", Deno.hostname()]]);
     assert.deepEqual(await store.runningRuns(), []);
-  } finally {
-    await store.close();
-  }
-});
+  }));

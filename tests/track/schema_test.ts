@@ -8,13 +8,10 @@ import {
   TABLES,
   VIEWS,
 } from "../../lib/track/schema.ts";
-import { RunStore } from "../../lib/track/store.ts";
-import { tempDir } from "./_helpers.ts";
+import { withStore } from "./_helpers.ts";
 
-Deno.test("the created tables have exactly the declared columns and types", async () => {
-  await using tmp = await tempDir();
-  const store = await RunStore.open(`${tmp.dir}/runs.duckdb`);
-  try {
+Deno.test("the created tables have exactly the declared columns and types", () =>
+  withStore(async (store) => {
     for (const [name, table] of Object.entries(TABLES)) {
       const { rows } = await store.query(
         "SELECT column_name, data_type FROM information_schema.columns " +
@@ -27,10 +24,7 @@ Deno.test("the created tables have exactly the declared columns and types", asyn
     }
     const { columns } = await store.query("SELECT * FROM variant_summary LIMIT 0");
     assert.deepEqual(columns, Object.keys(VIEWS.variant_summary.columns));
-  } finally {
-    await store.close();
-  }
-});
+  }));
 
 Deno.test("SCHEMA_DOC documents every table, column and view", () => {
   assert.match(SCHEMA_DOC, new RegExp(`Schema version: ${SCHEMA_VERSION}\\.`));
@@ -53,10 +47,8 @@ Deno.test("the tables that hold part of a run start with run_id", () => {
   for (const name of RUN_PART_TABLES) assert.equal(columnNames(name)[0], "run_id", name);
 });
 
-Deno.test("the runs table refuses a status outside the lifecycle", async () => {
-  await using tmp = await tempDir();
-  const store = await RunStore.open(`${tmp.dir}/runs.duckdb`);
-  try {
+Deno.test("the runs table refuses a status outside the lifecycle", () =>
+  withStore(async (store) => {
     await assert.rejects(
       () =>
         store.query(
@@ -65,10 +57,7 @@ Deno.test("the runs table refuses a status outside the lifecycle", async () => {
         ),
       /CHECK constraint/,
     );
-  } finally {
-    await store.close();
-  }
-});
+  }));
 
 /** Markdown with table padding and line wrapping (as `deno fmt` leaves it) taken out. */
 function normalise(markdown: string): string {

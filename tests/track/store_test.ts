@@ -1,11 +1,19 @@
 import { assert } from "../../lib/_std.ts";
+import { columnNames } from "../../lib/track/schema.ts";
 import { DatabaseBusyError, RunStore } from "../../lib/track/store.ts";
-import { CONFIG, plannedRun, rejectsWith, sampleRecord, tempDir } from "./_helpers.ts";
+import {
+  CONFIG,
+  databaseWith,
+  plannedRun,
+  rejectsWith,
+  sampleRecord,
+  tempDir,
+  withStore,
+  withStoreAt,
+} from "./_helpers.ts";
 
-Deno.test("RunStore.open() creates every table and view of the schema", async () => {
-  await using tmp = await tempDir();
-  const store = await RunStore.open(`${tmp.dir}/runs.duckdb`);
-  try {
+Deno.test("RunStore.open() creates every table and view of the schema", () =>
+  withStore(async (store) => {
     const { rows } = await store.query(
       "SELECT table_name, table_type FROM information_schema.tables ORDER BY table_name",
     );
@@ -23,15 +31,10 @@ Deno.test("RunStore.open() creates every table and view of the schema", async ()
       ["t_crit", "BASE TABLE"],
       ["variant_summary", "VIEW"],
     ]);
-  } finally {
-    await store.close();
-  }
-});
+  }));
 
-Deno.test("RunStore.open() gives runs the contract's columns and types", async () => {
-  await using tmp = await tempDir();
-  const store = await RunStore.open(`${tmp.dir}/runs.duckdb`);
-  try {
+Deno.test("RunStore.open() gives runs the contract's columns and types", () =>
+  withStore(async (store) => {
     const { rows } = await store.query(
       "SELECT column_name, data_type FROM information_schema.columns " +
         "WHERE table_name = 'runs' ORDER BY ordinal_position",
@@ -57,27 +60,17 @@ Deno.test("RunStore.open() gives runs the contract's columns and types", async (
       ["error", "VARCHAR"],
       ["failed_step", "INTEGER"],
     ]);
-  } finally {
-    await store.close();
-  }
-});
+  }));
 
 Deno.test("reopening a run store keeps its rows and writes one schema version", async () => {
   await using tmp = await tempDir();
-  const path = `${tmp.dir}/runs.duckdb`;
-  let store = await RunStore.open(path);
-  await store.ingestRecord(sampleRecord());
-  await store.close();
-  store = await RunStore.open(path);
-  try {
-    const { rows } = await store.query(
+  const path = await databaseWith(tmp.dir, [sampleRecord()]);
+  const { rows } = await withStoreAt(path, (store) =>
+    store.query(
       "SELECT (SELECT count(*) FROM runs), (SELECT count(*) FROM schema_version), " +
         "(SELECT count(*) FROM t_crit), (SELECT max(version) FROM schema_version)",
-    );
-    assert.deepEqual(rows, [[1, 1, 1000, 1]]);
-  } finally {
-    await store.close();
-  }
+    ));
+  assert.deepEqual(rows, [[1, 1, 1000, 1]]);
 });
 
 Deno.test("RunStore.open() refuses a file written by a newer schema version", async () => {
@@ -141,10 +134,8 @@ Deno.test("a read-only store refuses writes", async () => {
   }
 });
 
-Deno.test("startRun() writes a running row, flattened params and the run's membership", async () => {
-  await using tmp = await tempDir();
-  const store = await RunStore.open(`${tmp.dir}/runs.duckdb`);
-  try {
+Deno.test("startRun() writes a running row, flattened params and the run's membership", () =>
+  withStore(async (store) => {
     await store.startRun(plannedRun(), {
       pid: 4242,
       host: "box",
@@ -183,29 +174,19 @@ Deno.test("startRun() writes a running row, flattened params and the run's membe
     ]);
     const members = await store.query("SELECT * FROM run_variants");
     assert.deepEqual(members.rows, [["token-bank", "6", "h0001", 1]]);
-  } finally {
-    await store.close();
-  }
-});
+  }));
 
-Deno.test("startRun() rejects a planned run without a hash", async () => {
-  await using tmp = await tempDir();
-  const store = await RunStore.open(`${tmp.dir}/runs.duckdb`);
-  try {
+Deno.test("startRun() rejects a planned run without a hash", () =>
+  withStore(async (store) => {
     await rejectsWith(
       () => store.startRun(plannedRun({ hash: "" })),
       TypeError,
       'startRun(): run.hash must be a non-empty string, got ""',
     );
-  } finally {
-    await store.close();
-  }
-});
+  }));
 
-Deno.test("endRun() sets status, end time and the reason of a run that left no record", async () => {
-  await using tmp = await tempDir();
-  const store = await RunStore.open(`${tmp.dir}/runs.duckdb`);
-  try {
+Deno.test("endRun() sets status, end time and the reason of a run that left no record", () =>
+  withStore(async (store) => {
     for (const hash of ["a", "b", "c"]) await store.startRun(plannedRun({ hash }));
     const before = Date.now();
     await store.endRun("b", "failed", "Worker process 7 exited with code 1");
@@ -223,65 +204,48 @@ Deno.test("endRun() sets status, end time and the reason of a run that left no r
       const ended = Date.parse(String(row.ended_at));
       assert.ok(ended >= before - 1 && ended <= Date.now(), String(row.ended_at));
     }
-  } finally {
-    await store.close();
-  }
-});
+  }));
 
-Deno.test("endRun() on an unknown run is a RangeError naming it", async () => {
-  await using tmp = await tempDir();
-  const store = await RunStore.open(`${tmp.dir}/runs.duckdb`);
-  try {
+Deno.test("endRun() on an unknown run is a RangeError naming it", () =>
+  withStore(async (store) => {
     await rejectsWith(
       () => store.endRun("nope", "failed", "x"),
       RangeError,
       'Unknown run "nope": no row in "runs" has this id',
     );
-  } finally {
-    await store.close();
-  }
-});
+  }));
 
-Deno.test("runningRuns() lists the runs marked running with their process ids", async () => {
-  await using tmp = await tempDir();
-  const store = await RunStore.open(`${tmp.dir}/runs.duckdb`);
-  try {
+Deno.test("runningRuns() lists the runs marked running with their process ids", () =>
+  withStore(async (store) => {
     await store.startRun(plannedRun({ hash: "b" }), { pid: 12 });
     await store.startRun(plannedRun({ hash: "a" }), { pid: 34 });
     await store.ingestRecord(sampleRecord());
     assert.deepEqual(await store.runningRuns(), [{ id: "a", pid: 34 }, { id: "b", pid: 12 }]);
-  } finally {
-    await store.close();
-  }
-});
+  }));
 
-Deno.test("ingestRecord() round-trips every part of a record", async () => {
-  await using tmp = await tempDir();
-  const store = await RunStore.open(`${tmp.dir}/runs.duckdb`);
-  try {
+Deno.test("ingestRecord() round-trips every part of a record", () =>
+  withStore(async (store) => {
     const record = sampleRecord();
     assert.equal(await store.ingestRecord(record), "h0001");
-    const run = await store.queryObjects("SELECT * EXCLUDE (pid) FROM runs");
-    assert.deepEqual(run, [{
-      id: "h0001",
-      hash: "h0001",
-      ablation: "token-bank",
-      variant: "6",
-      seed: 1,
-      preset: "smoke",
-      config: CONFIG,
-      overrides: { "distill.global.bankSize": 6 },
-      status: "finished",
-      started_at: "2025-03-01T10:00:00.000Z",
-      ended_at: "2025-03-01T10:02:30.500Z",
-      git_commit: "abc123",
-      git_dirty: false,
-      versions: { deno: "2.9.6", tfjs: "4.22.0" },
-      backend: "wasm",
-      host: "box",
-      error: null,
-      failed_step: null,
-    }]);
+    const [run] = await store.queryObjects("SELECT * EXCLUDE (pid) FROM runs");
+    assert.deepEqual(Object.keys(run!), columnNames("runs").filter((c) => c !== "pid"));
+    const { id, hash, ablation, variant, seed, preset, status } = run!;
+    assert.deepEqual(
+      [id, hash, ablation, variant, seed, preset, status],
+      ["h0001", "h0001", "token-bank", "6", 1, "smoke", "finished"],
+    );
+    assert.deepEqual(
+      [run!.config, run!.overrides, run!.versions],
+      [CONFIG, { "distill.global.bankSize": 6 }, { deno: "2.9.6", tfjs: "4.22.0" }],
+    );
+    assert.deepEqual(
+      [run!.started_at, run!.ended_at, run!.git_commit, run!.git_dirty],
+      ["2025-03-01T10:00:00.000Z", "2025-03-01T10:02:30.500Z", "abc123", false],
+    );
+    assert.deepEqual(
+      [run!.backend, run!.host, run!.error, run!.failed_step],
+      ["wasm", "box", null, null],
+    );
     const metrics = await store.query("SELECT step, name, value FROM metrics ORDER BY step, name");
     assert.deepEqual(metrics.rows, record.metrics.map((m) => [m.step, m.name, m.value]));
     const results = await store.query("SELECT split, metric, value FROM results ORDER BY metric");
@@ -297,15 +261,10 @@ Deno.test("ingestRecord() round-trips every part of a record", async () => {
     const members = await store.query("SELECT * FROM run_variants");
     assert.deepEqual(members.rows, [["token-bank", "6", "h0001", 1]]);
     assert.deepEqual(await store.finishedHashes(), new Set(["h0001"]));
-  } finally {
-    await store.close();
-  }
-});
+  }));
 
-Deno.test("ingesting a record twice leaves the same rows", async () => {
-  await using tmp = await tempDir();
-  const store = await RunStore.open(`${tmp.dir}/runs.duckdb`);
-  try {
+Deno.test("ingesting a record twice leaves the same rows", () =>
+  withStore(async (store) => {
     const counts = () =>
       store.query(
         "SELECT (SELECT count(*) FROM runs), (SELECT count(*) FROM params), " +
@@ -318,30 +277,20 @@ Deno.test("ingesting a record twice leaves the same rows", async () => {
     await store.ingestRecord(sampleRecord());
     assert.deepEqual(await counts(), once);
     assert.deepEqual(once.rows, [[1, 6, 3, 3, 2, 1, 1]]);
-  } finally {
-    await store.close();
-  }
-});
+  }));
 
-Deno.test("ingestRecord() keeps the pid startRun() wrote", async () => {
-  await using tmp = await tempDir();
-  const store = await RunStore.open(`${tmp.dir}/runs.duckdb`);
-  try {
+Deno.test("ingestRecord() keeps the pid startRun() wrote", () =>
+  withStore(async (store) => {
     await store.startRun(plannedRun(), { pid: 777 });
     await store.ingestRecord(sampleRecord());
     const { rows } = await store.query(
       "SELECT pid, status, (SELECT count(*) FROM metrics) FROM runs",
     );
     assert.deepEqual(rows, [[777, "finished", 3]]);
-  } finally {
-    await store.close();
-  }
-});
+  }));
 
-Deno.test("a new attempt of a run clears the results of the earlier one", async () => {
-  await using tmp = await tempDir();
-  const store = await RunStore.open(`${tmp.dir}/runs.duckdb`);
-  try {
+Deno.test("a new attempt of a run clears the results of the earlier one", () =>
+  withStore(async (store) => {
     await store.ingestRecord(sampleRecord());
     await store.startRun(plannedRun());
     const { rows } = await store.query(
@@ -350,15 +299,10 @@ Deno.test("a new attempt of a run clears the results of the earlier one", async 
     );
     assert.deepEqual(rows, [["running", 0, 0, 0, 0]]);
     assert.deepEqual(await store.finishedHashes(), new Set());
-  } finally {
-    await store.close();
-  }
-});
+  }));
 
-Deno.test("an ingest that fails midway leaves the database as it was", async () => {
-  await using tmp = await tempDir();
-  const store = await RunStore.open(`${tmp.dir}/runs.duckdb`);
-  try {
+Deno.test("an ingest that fails midway leaves the database as it was", () =>
+  withStore(async (store) => {
     await store.startRun(plannedRun(), { pid: 1 });
     // Without the artifacts table the last bulk insert fails, after runs, params, metrics and
     // results were written in the same transaction.
@@ -368,15 +312,10 @@ Deno.test("an ingest that fails midway leaves the database as it was", async () 
       "SELECT status, ended_at, (SELECT count(*) FROM metrics), (SELECT count(*) FROM results) FROM runs",
     );
     assert.deepEqual(rows, [["running", null, 0, 0]]);
-  } finally {
-    await store.close();
-  }
-});
+  }));
 
-Deno.test("ingestRecord() validates the record before writing", async () => {
-  await using tmp = await tempDir();
-  const store = await RunStore.open(`${tmp.dir}/runs.duckdb`);
-  try {
+Deno.test("ingestRecord() validates the record before writing", () =>
+  withStore(async (store) => {
     const bad = sampleRecord({ seed: 1.5 });
     await rejectsWith(
       () => store.ingestRecord(bad),
@@ -384,15 +323,10 @@ Deno.test("ingestRecord() validates the record before writing", async () => {
       'Invalid run record "record h0001": field "seed" must be an integer in [-2^31, 2^31), got 1.5 (a number)',
     );
     assert.deepEqual((await store.query("SELECT count(*) FROM runs")).rows, [[0]]);
-  } finally {
-    await store.close();
-  }
-});
+  }));
 
-Deno.test("addVariantMembership() lets one run serve rows of several tables, once each", async () => {
-  await using tmp = await tempDir();
-  const store = await RunStore.open(`${tmp.dir}/runs.duckdb`);
-  try {
+Deno.test("addVariantMembership() lets one run serve rows of several tables, once each", () =>
+  withStore(async (store) => {
     await store.ingestRecord(sampleRecord());
     await store.addVariantMembership("loss", "infonce", "h0001", 1);
     await store.addVariantMembership("loss", "infonce", "h0001", 1);
@@ -400,15 +334,10 @@ Deno.test("addVariantMembership() lets one run serve rows of several tables, onc
       "SELECT ablation, variant, run_id, seed FROM run_variants ORDER BY ablation",
     );
     assert.deepEqual(rows, [["loss", "infonce", "h0001", 1], ["token-bank", "6", "h0001", 1]]);
-  } finally {
-    await store.close();
-  }
-});
+  }));
 
-Deno.test("setPaperValues() replaces the values of the ablations it names only", async () => {
-  await using tmp = await tempDir();
-  const store = await RunStore.open(`${tmp.dir}/runs.duckdb`);
-  try {
+Deno.test("setPaperValues() replaces the values of the ablations it names only", () =>
+  withStore(async (store) => {
     await store.setPaperValues([
       { tableId: "IX", ablation: "token-bank", variant: "0", metric: "hIoU", value: 1 },
       { tableId: "VI", ablation: "loss", variant: "l2", metric: "hIoU", value: 2 },
@@ -423,15 +352,10 @@ Deno.test("setPaperValues() replaces the values of the ablations it names only",
       "SELECT table_id, ablation, variant, metric, value FROM paper_values ORDER BY ablation",
     );
     assert.deepEqual(rows, [["VI", "loss", "l2", "hIoU", 2], ["IX", "token-bank", "6", "hIoU", 3]]);
-  } finally {
-    await store.close();
-  }
-});
+  }));
 
-Deno.test("setPaperValues() rejects duplicate keys and non-finite values", async () => {
-  await using tmp = await tempDir();
-  const store = await RunStore.open(`${tmp.dir}/runs.duckdb`);
-  try {
+Deno.test("setPaperValues() rejects duplicate keys and non-finite values", () =>
+  withStore(async (store) => {
     const row = { tableId: "IX", ablation: "token-bank", variant: "6", metric: "hIoU", value: 1 };
     await rejectsWith(
       () => store.setPaperValues([row, row]),
@@ -444,15 +368,10 @@ Deno.test("setPaperValues() rejects duplicate keys and non-finite values", async
       'Paper value 0: field "value" must be a finite number, got null',
     );
     assert.deepEqual((await store.query("SELECT count(*) FROM paper_values")).rows, [[0]]);
-  } finally {
-    await store.close();
-  }
-});
+  }));
 
-Deno.test("query() returns plain values: numbers for integers and decimals, ISO times, parsed JSON", async () => {
-  await using tmp = await tempDir();
-  const store = await RunStore.open(`${tmp.dir}/runs.duckdb`);
-  try {
+Deno.test("query() returns plain values: numbers for integers and decimals, ISO times, parsed JSON", () =>
+  withStore(async (store) => {
     const result = await store.query(
       "SELECT 7::BIGINT AS big, 9007199254740993::HUGEINT AS huge, 1.25::DECIMAL(5,2) AS dec, " +
         "TIMESTAMP '2024-05-06 07:08:09.5' AS ts, DATE '2024-05-06' AS d, '{\"a\":[1]}'::JSON AS j, " +
@@ -483,15 +402,10 @@ Deno.test("query() returns plain values: numbers for integers and decimals, ISO 
       "01:30:00",
       "x",
     ]]);
-  } finally {
-    await store.close();
-  }
-});
+  }));
 
-Deno.test("calls on one store run in call order even when not awaited", async () => {
-  await using tmp = await tempDir();
-  const store = await RunStore.open(`${tmp.dir}/runs.duckdb`);
-  try {
+Deno.test("calls on one store run in call order even when not awaited", () =>
+  withStore(async (store) => {
     const calls = [
       store.startRun(plannedRun()),
       store.ingestRecord(sampleRecord()),
@@ -500,10 +414,7 @@ Deno.test("calls on one store run in call order even when not awaited", async ()
     ] as const;
     const [, , , result] = await Promise.all(calls);
     assert.deepEqual(result.rows, [["interrupted", 3]]);
-  } finally {
-    await store.close();
-  }
-});
+  }));
 
 Deno.test("DatabaseBusyError carries the path and pid", () => {
   const error = new DatabaseBusyError("runs.duckdb", 12, 0);

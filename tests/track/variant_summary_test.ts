@@ -1,6 +1,5 @@
 import { assert } from "../../lib/_std.ts";
-import { RunStore } from "../../lib/track/store.ts";
-import { sampleRecord, tempDir } from "./_helpers.ts";
+import { sampleRecord, withStore } from "./_helpers.ts";
 
 /** A finished record of `variant` with eval hIoU `value` and seed `seed`. */
 function run(
@@ -29,10 +28,8 @@ function close(actual: unknown, expected: number, tolerance = 1e-9): void {
   );
 }
 
-Deno.test("variant_summary gives mean, sample std and a Student t 95% CI over seeds", async () => {
-  await using tmp = await tempDir();
-  const store = await RunStore.open(`${tmp.dir}/runs.duckdb`);
-  try {
+Deno.test("variant_summary gives mean, sample std and a Student t 95% CI over seeds", () =>
+  withStore(async (store) => {
     // Seeds 40, 42, 44: mean 42, sample variance ((-2)^2 + 0 + 2^2) / (3 - 1) = 4, std 2.
     for (const [seed, value] of [[1, 40], [2, 42], [3, 44]] as const) {
       await store.ingestRecord(run("6", seed, value));
@@ -58,15 +55,10 @@ Deno.test("variant_summary gives mean, sample std and a Student t 95% CI over se
     close(row.ci95_low, 37.0317, 1e-4);
     assert.equal(row.paper, 41);
     close(row.delta, 1);
-  } finally {
-    await store.close();
-  }
-});
+  }));
 
-Deno.test("variant_summary leaves std and CI empty for one seed and paper empty when absent", async () => {
-  await using tmp = await tempDir();
-  const store = await RunStore.open(`${tmp.dir}/runs.duckdb`);
-  try {
+Deno.test("variant_summary leaves std and CI empty for one seed and paper empty when absent", () =>
+  withStore(async (store) => {
     await store.ingestRecord(run("14", 1, 37.5));
     const rows = await store.queryObjects("SELECT * FROM variant_summary");
     assert.deepEqual(rows, [{
@@ -81,15 +73,10 @@ Deno.test("variant_summary leaves std and CI empty for one seed and paper empty 
       paper: null,
       delta: null,
     }]);
-  } finally {
-    await store.close();
-  }
-});
+  }));
 
-Deno.test("variant_summary uses t(0.975, 1) = 12.706 for two seeds", async () => {
-  await using tmp = await tempDir();
-  const store = await RunStore.open(`${tmp.dir}/runs.duckdb`);
-  try {
+Deno.test("variant_summary uses t(0.975, 1) = 12.706 for two seeds", () =>
+  withStore(async (store) => {
     await store.ingestRecord(run("2", 1, 10));
     await store.ingestRecord(run("2", 2, 12));
     const [row] = await store.queryObjects("SELECT mean, std, ci95_high FROM variant_summary");
@@ -99,15 +86,10 @@ Deno.test("variant_summary uses t(0.975, 1) = 12.706 for two seeds", async () =>
     close(row?.std, Math.SQRT2);
     close(row?.ci95_high, 11 + t);
     close(t, 12.7062, 1e-4);
-  } finally {
-    await store.close();
-  }
-});
+  }));
 
-Deno.test("variant_summary counts a run in every ablation row it serves", async () => {
-  await using tmp = await tempDir();
-  const store = await RunStore.open(`${tmp.dir}/runs.duckdb`);
-  try {
+Deno.test("variant_summary counts a run in every ablation row it serves", () =>
+  withStore(async (store) => {
     await store.ingestRecord(run("6", 1, 40));
     await store.ingestRecord(run("6", 2, 50));
     // The same two runs are the "infonce" row of the loss table.
@@ -117,7 +99,4 @@ Deno.test("variant_summary counts a run in every ablation row it serves", async 
       "SELECT ablation, variant, n, mean FROM variant_summary ORDER BY ablation",
     );
     assert.deepEqual(rows, [["loss", "infonce", 2, 45], ["token-bank", "6", 2, 45]]);
-  } finally {
-    await store.close();
-  }
-});
+  }));
