@@ -60,20 +60,16 @@ export type RunEnd = "finished" | "failed" | "interrupted";
  * worker slot is doing, how many runs ended how, and how long the finished ones took.
  */
 export class SweepProgress {
-  readonly #total: number;
-  readonly #parallel: number;
   readonly #now: () => number;
-  readonly #startedAt: number;
+  readonly #plan: Pick<SweepView, "total" | "parallel" | "startedAt">;
   readonly #workers = new Map<number, WorkerView>();
   readonly #durations: number[] = [];
   readonly #counts: Record<RunEnd, number> = { finished: 0, failed: 0, interrupted: 0 };
 
   /** A sweep of `total` runs on `parallel` workers, starting now. */
   constructor(total: number, parallel: number, now: () => number = Date.now) {
-    this.#total = total;
-    this.#parallel = parallel;
     this.#now = now;
-    this.#startedAt = now();
+    this.#plan = { total, parallel, startedAt: now() };
   }
 
   /** How many runs ended how. */
@@ -86,16 +82,9 @@ export class SweepProgress {
     return this.#counts.finished + this.#counts.failed + this.#counts.interrupted;
   }
 
-  /** A snapshot for the display. */
+  /** The state for the display. */
   view(): SweepView {
-    return {
-      total: this.#total,
-      ...this.#counts,
-      startedAt: this.#startedAt,
-      workers: new Map(this.#workers),
-      durations: [...this.#durations],
-      parallel: this.#parallel,
-    };
+    return { ...this.#plan, ...this.#counts, workers: this.#workers, durations: this.#durations };
   }
 
   /** The label of the run in `slot`, or `""` when none runs there. */
@@ -105,18 +94,8 @@ export class SweepProgress {
 
   /** The run `label` started in `slot`, as process `pid`. */
   started(slot: number, label: string, pid: number): void {
-    this.#workers.set(slot, {
-      label,
-      pid,
-      startedAt: this.#now(),
-      phase: "starting",
-      cacheDone: 0,
-      cacheTotal: 0,
-      step: 0,
-      totalSteps: null,
-      loss: null,
-      imagesPerSecond: null,
-    });
+    const startedAt = this.#now();
+    this.#workers.set(slot, { label, pid, startedAt, phase: "starting", ...NOTHING_DONE });
   }
 
   /**
@@ -124,23 +103,25 @@ export class SweepProgress {
    * training, measurement) progress, or a training step.
    */
   report(slot: number, message: ChildMessage, training: boolean): void {
-    const current = this.#workers.get(slot);
-    if (current === undefined) return;
+    const worker = this.#workers.get(slot);
+    if (worker === undefined) return;
     if (message.type === "cache") {
+      const phase = training ? "cache" : "measuring";
       this.#workers.set(slot, {
-        ...current,
-        phase: training ? "cache" : "measuring",
+        ...worker,
+        phase,
         cacheDone: message.done,
         cacheTotal: message.total,
       });
     } else if (message.type === "progress") {
+      const { step, totalSteps, loss, imagesPerSecond } = message;
       this.#workers.set(slot, {
-        ...current,
+        ...worker,
         phase: "training",
-        step: message.step,
-        totalSteps: message.totalSteps,
-        loss: message.loss,
-        imagesPerSecond: message.imagesPerSecond,
+        step,
+        totalSteps,
+        loss,
+        imagesPerSecond,
       });
     }
   }
@@ -154,6 +135,16 @@ export class SweepProgress {
     return ms;
   }
 }
+
+/** A worker's progress before its child reports any. */
+const NOTHING_DONE = {
+  cacheDone: 0,
+  cacheTotal: 0,
+  step: 0,
+  totalSteps: null,
+  loss: null,
+  imagesPerSecond: null,
+} as const;
 
 /** `3s`, `4m05s`, `1h02m`. */
 export function formatDuration(ms: number): string {
