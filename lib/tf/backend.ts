@@ -11,7 +11,8 @@
  *   `@tensorflow/tfjs`, else as `npm:@tensorflow/tfjs@<tfjs-core's version>` (fetched from npm on
  *   first use, like any npm import).
  * - `wasm`: single-threaded under Deno (the Node build of tfjs-backend-wasm has no threads);
- *   registers the fast convolution gradients of `wasm_gradients.ts`.
+ *   registers the fast convolution gradients of `wasm_gradients.ts` and the faster transposed
+ *   matMul, leading-axis reductions and copy-free identity of `wasm_kernels.ts`.
  * - `wasm` and `cpu`: register the corrected pooling and resizing gradients of
  *   `pool_resize_gradients.ts` (several of tfjs 4.22's are wrong).
  * - `webgpu`: needs `navigator.gpu` and an adapter; the error says when there is none.
@@ -25,6 +26,7 @@ import { type Backend, isBackend } from "./backend_name.ts";
 import { messages } from "./messages.ts";
 import { registerPoolResizeGradients } from "./pool_resize_gradients.ts";
 import { registerWasmGradients } from "./wasm_gradients.ts";
+import { wasmKernels } from "./wasm_kernels.ts";
 
 /** Packages that provide the `tensorflow` backend, in order of preference. */
 export const TENSORFLOW_PACKAGES = ["@tensorflow/tfjs-node-gpu", "@tensorflow/tfjs-node"] as const;
@@ -109,7 +111,10 @@ async function start(name: string): Promise<string> {
         break;
     }
   }
-  if (name === "wasm") registerWasmGradients();
+  if (name === "wasm") {
+    wasmKernels.register();
+    registerWasmGradients();
+  }
   if (name === "wasm" || name === "cpu") registerPoolResizeGradients(name);
   await tf.ready();
   return tf.getBackend();

@@ -18,18 +18,18 @@
  */
 import {
   AvgPoolGrad,
-  type AvgPoolGradAttrs,
   backend_util,
   getKernel,
   type KernelBackend,
   type KernelFunc,
   MaxPoolGrad,
   type MaxPoolGradAttrs,
+  type NamedAttrMap,
+  type NamedTensorInfoMap,
   registerKernel,
   ResizeBilinearGrad,
   type ResizeBilinearGradAttrs,
   ResizeNearestNeighborGrad,
-  type ResizeNearestNeighborGradAttrs,
   type TensorInfo,
   unregisterKernel,
 } from "@tensorflow/tfjs-core";
@@ -68,77 +68,96 @@ function poolInfo(kernel: string, x: TensorInfo, dy: TensorInfo, attrs: MaxPoolG
   return info;
 }
 
-/** MaxPoolGrad: each output's gradient goes to the first maximum of its window. */
-export const maxPoolGrad: KernelFunc = ({ inputs, backend, attrs }) => {
+/** One output position's window: its batch, first dy index and in-bounds rows and columns. */
+interface Window {
+  b: number;
+  o: number;
+  yLo: number;
+  yHi: number;
+  xLo: number;
+  xHi: number;
+}
+
+/** What both pooling gradients start from: the geometry (dy checked), dy's values, a zero dx. */
+function poolGrad(kernel: string, { inputs, backend, attrs }: Parameters<KernelFunc>[0]) {
   const { dy, input } = inputs as { dy: TensorInfo; input: TensorInfo };
-  const info = poolInfo(MaxPoolGrad, input, dy, attrs as unknown as MaxPoolGradAttrs);
-  const { batchSize, inHeight, inWidth, inChannels: channels, outHeight, outWidth } = info;
-  const { strideHeight, strideWidth, filterHeight, filterWidth } = info;
-  const x = read(backend, input);
-  const g = read(backend, dy);
-  const dx = new Float32Array(x.length);
+  const info = poolInfo(kernel, input, dy, attrs as unknown as MaxPoolGradAttrs);
+  const windows: Window[] = [];
+  const { batchSize, inHeight, inWidth, outHeight, outWidth, filterHeight, filterWidth } = info;
   let o = 0;
   for (let b = 0; b < batchSize; b++) {
     for (let oy = 0; oy < outHeight; oy++) {
-      const y0 = oy * strideHeight - info.padInfo.top;
-      const yLo = Math.max(0, y0);
-      const yHi = Math.min(inHeight, y0 + filterHeight);
-      for (let ox = 0; ox < outWidth; ox++) {
-        const x0 = ox * strideWidth - info.padInfo.left;
-        const xLo = Math.max(0, x0);
-        const xHi = Math.min(inWidth, x0 + filterWidth);
-        for (let c = 0; c < channels; c++, o++) {
-          let best = -Infinity;
-          let at = -1;
-          for (let y = yLo; y < yHi; y++) {
-            let i = ((b * inHeight + y) * inWidth + xLo) * channels + c;
-            for (let xx = xLo; xx < xHi; xx++, i += channels) {
-              if (x[i]! > best) {
-                best = x[i]!;
-                at = i;
-              }
-            }
-          }
-          if (at >= 0) dx[at] = dx[at]! + g[o]!;
-        }
+      const y0 = oy * info.strideHeight - info.padInfo.top;
+      for (let ox = 0; ox < outWidth; ox++, o += info.inChannels) {
+        const x0 = ox * info.strideWidth - info.padInfo.left;
+        const yLo = Math.max(0, y0), yHi = Math.min(inHeight, y0 + filterHeight);
+        const xLo = Math.max(0, x0), xHi = Math.min(inWidth, x0 + filterWidth);
+        windows.push({ b, o, yLo, yHi, xLo, xHi });
       }
     }
   }
-  return output(backend, dx, input.shape);
+  const g = read(backend, dy);
+  const dx = new Float32Array(batchSize * inHeight * inWidth * info.inChannels);
+  return { input, info, windows, g, dx, done: () => output(backend, dx, input.shape) };
+}
+
+/** MaxPoolGrad: each output's gradient goes to the first maximum of its window. */
+export const maxPoolGrad: KernelFunc = (args) => {
+  const { input, info, windows, g, dx, done } = poolGrad(MaxPoolGrad, args);
+  const { inHeight, inWidth, inChannels: channels } = info;
+  const x = read(args.backend, input);
+  for (const { b, o, yLo, yHi, xLo, xHi } of windows) {
+    for (let c = 0; c < channels; c++) {
+      let best = -Infinity;
+      let at = -1;
+      for (let y = yLo; y < yHi; y++) {
+        let i = ((b * inHeight + y) * inWidth + xLo) * channels + c;
+        for (let xx = xLo; xx < xHi; xx++, i += channels) {
+          if (x[i]! > best) {
+            best = x[i]!;
+            at = i;
+          }
+        }
+      }
+      if (at >= 0) dx[at] = dx[at]! + g[o + c]!;
+    }
+  }
+  return done();
 };
 
 /** AvgPoolGrad: each output's gradient spread evenly over the in-bounds pixels of its window. */
-export const avgPoolGrad: KernelFunc = ({ inputs, backend, attrs }) => {
-  const { dy, input } = inputs as { dy: TensorInfo; input: TensorInfo };
-  const info = poolInfo(AvgPoolGrad, input, dy, attrs as unknown as AvgPoolGradAttrs);
-  const { batchSize, inHeight, inWidth, inChannels: channels, outHeight, outWidth } = info;
-  const { strideHeight, strideWidth, filterHeight, filterWidth } = info;
-  const g = read(backend, dy);
-  const dx = new Float32Array(batchSize * inHeight * inWidth * channels);
-  let o = 0;
-  for (let b = 0; b < batchSize; b++) {
-    for (let oy = 0; oy < outHeight; oy++) {
-      const y0 = oy * strideHeight - info.padInfo.top;
-      const yLo = Math.max(0, y0);
-      const yHi = Math.min(inHeight, y0 + filterHeight);
-      for (let ox = 0; ox < outWidth; ox++, o += channels) {
-        const x0 = ox * strideWidth - info.padInfo.left;
-        const xLo = Math.max(0, x0);
-        const xHi = Math.min(inWidth, x0 + filterWidth);
-        const count = (yHi - yLo) * (xHi - xLo);
-        if (count <= 0) continue;
-        for (let y = yLo; y < yHi; y++) {
-          for (let xx = xLo; xx < xHi; xx++) {
-            const base = ((b * inHeight + y) * inWidth + xx) * channels;
-            for (let c = 0; c < channels; c++) {
-              dx[base + c] = dx[base + c]! + g[o + c]! / count;
-            }
-          }
-        }
+export const avgPoolGrad: KernelFunc = (args) => {
+  const { info, windows, g, dx, done } = poolGrad(AvgPoolGrad, args);
+  const { inHeight, inWidth, inChannels: channels } = info;
+  const pixel = inHeight * inWidth * channels;
+  if (
+    info.outHeight === 1 && info.outWidth === 1 && info.filterHeight === inHeight &&
+    info.filterWidth === inWidth
+  ) {
+    // A global pool (per-channel means): every pixel of an image gets dy / (H * W).
+    for (let b = 0; b < info.batchSize; b++) {
+      for (let c = 0; c < channels; c++) {
+        dx[b * pixel + c] = g[b * channels + c]! / (pixel / channels);
+      }
+      for (let filled = channels; filled < pixel; filled *= 2) {
+        dx.copyWithin(b * pixel + filled, b * pixel, b * pixel + Math.min(filled, pixel - filled));
+      }
+    }
+    return done();
+  }
+  const share = new Float32Array(channels);
+  for (const { b, o, yLo, yHi, xLo, xHi } of windows) {
+    const count = (yHi - yLo) * (xHi - xLo);
+    if (count <= 0) continue;
+    for (let c = 0; c < channels; c++) share[c] = g[o + c]! / count;
+    for (let y = yLo; y < yHi; y++) {
+      for (let xx = xLo; xx < xHi; xx++) {
+        const base = ((b * inHeight + y) * inWidth + xx) * channels;
+        for (let c = 0; c < channels; c++) dx[base + c] = dx[base + c]! + share[c]!;
       }
     }
   }
-  return output(backend, dx, input.shape);
+  return done();
 };
 
 /** Source-coordinate ratio of one axis, as tfjs's resize kernels compute it. */
@@ -175,68 +194,77 @@ function nearestAxis(inSize: number, outSize: number, alignCorners: boolean, hal
   return source;
 }
 
-/** ResizeBilinearGrad: the adjoint of bilinear resizing for every alignCorners/halfPixelCenters. */
-export const resizeBilinearGrad: KernelFunc = ({ inputs, backend, attrs }) => {
+/**
+ * What both resize gradients start from: the shapes (dy checked against them), each axis's
+ * source positions as `axis` maps them, dy's values and a zero dx.
+ */
+function resizeGrad<A>(
+  kernel: string,
+  inputs: NamedTensorInfoMap,
+  backend: unknown,
+  attrs: NamedAttrMap | undefined,
+  axis: (inSize: number, outSize: number, alignCorners: boolean, half: boolean) => A,
+) {
   const { images, dy } = inputs as { images: TensorInfo; dy: TensorInfo };
   const { alignCorners, halfPixelCenters } = attrs as unknown as ResizeBilinearGradAttrs;
   const [batch, inH, inW, channels] = images.shape as Shape4;
   const [, outH, outW] = dy.shape as Shape4;
-  checkShape(ResizeBilinearGrad, dy, [batch, outH, outW, channels]);
-  const rows = bilinearAxis(inH, outH, alignCorners, halfPixelCenters ?? false);
-  const cols = bilinearAxis(inW, outW, alignCorners, halfPixelCenters ?? false);
-  const g = read(backend, dy);
-  const dx = new Float32Array(batch * inH * inW * channels);
-  let o = 0;
-  for (let b = 0; b < batch; b++) {
-    for (let r = 0; r < outH; r++) {
-      const top = (b * inH + rows.lo[r]!) * inW;
-      const bottom = (b * inH + rows.hi[r]!) * inW;
-      const fy = rows.frac[r]!;
-      for (let c = 0; c < outW; c++, o += channels) {
-        const fx = cols.frac[c]!;
-        const tl = (top + cols.lo[c]!) * channels;
-        const tr = (top + cols.hi[c]!) * channels;
-        const bl = (bottom + cols.lo[c]!) * channels;
-        const br = (bottom + cols.hi[c]!) * channels;
-        const wTl = (1 - fy) * (1 - fx);
-        const wTr = (1 - fy) * fx;
-        const wBl = fy * (1 - fx);
-        const wBr = fy * fx;
-        for (let d = 0; d < channels; d++) {
-          const v = g[o + d]!;
-          dx[tl + d] = dx[tl + d]! + v * wTl;
-          dx[tr + d] = dx[tr + d]! + v * wTr;
-          dx[bl + d] = dx[bl + d]! + v * wBl;
-          dx[br + d] = dx[br + d]! + v * wBr;
+  checkShape(kernel, dy, [batch, outH, outW, channels]);
+  return {
+    images,
+    batch,
+    inH,
+    inW,
+    channels,
+    outH,
+    outW,
+    rows: axis(inH, outH, alignCorners, halfPixelCenters ?? false),
+    cols: axis(inW, outW, alignCorners, halfPixelCenters ?? false),
+    g: read(backend, dy),
+    dx: new Float32Array(batch * inH * inW * channels),
+    /** Calls `visit` for each dy pixel (image, row, column, index of its first value). */
+    forEachPixel(visit: (b: number, y: number, x: number, o: number) => void): void {
+      let o = 0;
+      for (let b = 0; b < batch; b++) {
+        for (let y = 0; y < outH; y++) {
+          for (let x = 0; x < outW; x++, o += channels) visit(b, y, x, o);
         }
       }
+    },
+  };
+}
+
+/** ResizeBilinearGrad: the adjoint of bilinear resizing for every alignCorners/halfPixelCenters. */
+export const resizeBilinearGrad: KernelFunc = ({ inputs, backend, attrs }) => {
+  const r = resizeGrad(ResizeBilinearGrad, inputs, backend, attrs, bilinearAxis);
+  const { inH, inW, channels, rows, cols, g, dx } = r;
+  r.forEachPixel((b, y, x, o) => {
+    const top = (b * inH + rows.lo[y]!) * inW;
+    const bottom = (b * inH + rows.hi[y]!) * inW;
+    const fy = rows.frac[y]!;
+    const fx = cols.frac[x]!;
+    const corners: [number, number][] = [
+      [(top + cols.lo[x]!) * channels, (1 - fy) * (1 - fx)],
+      [(top + cols.hi[x]!) * channels, (1 - fy) * fx],
+      [(bottom + cols.lo[x]!) * channels, fy * (1 - fx)],
+      [(bottom + cols.hi[x]!) * channels, fy * fx],
+    ];
+    for (const [at, weight] of corners) {
+      for (let d = 0; d < channels; d++) dx[at + d] = dx[at + d]! + g[o + d]! * weight;
     }
-  }
-  return output(backend, dx, images.shape);
+  });
+  return output(backend, dx, r.images.shape);
 };
 
 /** ResizeNearestNeighborGrad: each output's gradient added to the pixel it was read from. */
 export const resizeNearestNeighborGrad: KernelFunc = ({ inputs, backend, attrs }) => {
-  const { images, dy } = inputs as { images: TensorInfo; dy: TensorInfo };
-  const { alignCorners, halfPixelCenters } = attrs as unknown as ResizeNearestNeighborGradAttrs;
-  const [batch, inH, inW, channels] = images.shape as Shape4;
-  const [, outH, outW] = dy.shape as Shape4;
-  checkShape(ResizeNearestNeighborGrad, dy, [batch, outH, outW, channels]);
-  const rows = nearestAxis(inH, outH, alignCorners, halfPixelCenters ?? false);
-  const cols = nearestAxis(inW, outW, alignCorners, halfPixelCenters ?? false);
-  const g = read(backend, dy);
-  const dx = new Float32Array(batch * inH * inW * channels);
-  let o = 0;
-  for (let b = 0; b < batch; b++) {
-    for (let r = 0; r < outH; r++) {
-      const row = (b * inH + rows[r]!) * inW;
-      for (let c = 0; c < outW; c++, o += channels) {
-        const at = (row + cols[c]!) * channels;
-        for (let d = 0; d < channels; d++) dx[at + d] = dx[at + d]! + g[o + d]!;
-      }
-    }
-  }
-  return output(backend, dx, images.shape);
+  const r = resizeGrad(ResizeNearestNeighborGrad, inputs, backend, attrs, nearestAxis);
+  const { inH, inW, channels, rows, cols, g, dx } = r;
+  r.forEachPixel((b, y, x, o) => {
+    const at = ((b * inH + rows[y]!) * inW + cols[x]!) * channels;
+    for (let d = 0; d < channels; d++) dx[at + d] = dx[at + d]! + g[o + d]!;
+  });
+  return output(backend, dx, r.images.shape);
 };
 
 /** The kernels this module registers, by kernel name. */

@@ -26,101 +26,25 @@
 import {
   backend_util,
   Conv2DBackpropFilter,
-  type Conv2DBackpropFilterAttrs,
   Conv2DBackpropInput,
   type Conv2DBackpropInputAttrs,
   DepthwiseConv2dNativeBackpropFilter,
-  type DepthwiseConv2dNativeBackpropFilterAttrs,
   DepthwiseConv2dNativeBackpropInput,
-  type DepthwiseConv2dNativeBackpropInputAttrs,
-  engine,
-  getKernel,
   type KernelBackend,
-  type KernelConfig,
   type KernelFunc,
-  type NamedAttrMap,
-  type NamedTensorInfoMap,
-  registerKernel,
   type TensorInfo,
-  unregisterKernel,
   UnsortedSegmentSum,
   type UnsortedSegmentSumAttrs,
 } from "@tensorflow/tfjs-core";
 import { messages } from "./messages.ts";
+import { KernelOverrides, type Scratch, withScratch } from "./_kernels.ts";
 
 /** The backend whose kernel registry this module extends. */
 const BACKEND = "wasm";
 
 type Shape4 = [number, number, number, number];
+type KernelArgs = Parameters<KernelFunc>[0];
 type Pads = [[number, number], [number, number], [number, number], [number, number]];
-
-/**
- * Runs kernels of the wasm backend directly (no engine, no tape) and remembers every result, so that
- * `dispose()` frees all intermediates except the ones handed out with `keep()`.
- */
-class Scratch {
-  readonly #temps: TensorInfo[] = [];
-  constructor(readonly backend: KernelBackend) {}
-
-  run(kernel: string, inputs: NamedTensorInfoMap, attrs: NamedAttrMap = {}): TensorInfo {
-    const config = getKernel(kernel, BACKEND);
-    if (config === undefined) throw new Error(messages.kernelMissing(kernel, BACKEND));
-    const out = config.kernelFunc({ inputs, backend: this.backend, attrs }) as TensorInfo;
-    this.#temps.push(out);
-    return out;
-  }
-
-  /** A new float32 tensor from host values. */
-  write(values: Float32Array, shape: number[]): TensorInfo {
-    const info: TensorInfo = {
-      dataId: this.backend.write(values, shape, "float32"),
-      shape,
-      dtype: "float32",
-    };
-    this.#temps.push(info);
-    return info;
-  }
-
-  read(info: TensorInfo): Float32Array {
-    return this.backend.readSync(info.dataId) as Float32Array;
-  }
-
-  reshape(x: TensorInfo, shape: number[]): TensorInfo {
-    return this.run("Reshape", { x }, { shape });
-  }
-
-  transpose(x: TensorInfo, perm: number[]): TensorInfo {
-    return this.run("Transpose", { x }, { perm });
-  }
-
-  /** Crops `x` to `[begin, begin + size)`, or returns it as it is when that is all of it. */
-  slice(x: TensorInfo, begin: number[], size: number[]): TensorInfo {
-    if (size.every((n, i) => n === x.shape[i] && begin[i] === 0)) return x;
-    return this.run("Slice", { x }, { begin, size });
-  }
-
-  /** Takes `x` out of the scratch list: the caller owns it now (a copy if `x` was an input). */
-  keep(x: TensorInfo): TensorInfo {
-    const at = this.#temps.lastIndexOf(x);
-    if (at < 0) return this.keep(this.run("Identity", { x }));
-    this.#temps.splice(at, 1);
-    return x;
-  }
-
-  dispose(): void {
-    for (const t of this.#temps.splice(0)) this.backend.disposeData(t.dataId);
-  }
-}
-
-/** Runs `body` with a fresh scratch; its result is kept, everything else it made is freed. */
-function withScratch(backend: unknown, body: (s: Scratch) => TensorInfo): TensorInfo {
-  const scratch = new Scratch(backend as KernelBackend);
-  try {
-    return scratch.keep(body(scratch));
-  } finally {
-    scratch.dispose();
-  }
-}
 
 function checkLayout(kernel: string, dataFormat: string | undefined): void {
   if (dataFormat !== undefined && dataFormat !== "NHWC") {
@@ -140,6 +64,37 @@ function checkShape(kernel: string, dy: TensorInfo, expected: number[]): void {
   if (dy.shape.length !== expected.length || dy.shape.some((n, i) => n !== expected[i])) {
     throw new TypeError(messages.shapeMismatch(kernel, "dy", dy.shape, expected));
   }
+}
+
+/** The attributes of the four convolution-gradient kernels. */
+type ConvGradAttrs = Pick<Conv2DBackpropInputAttrs, "strides" | "pad" | "dimRoundingMode"> & {
+  dataFormat?: string;
+  dilations?: number | [number, number];
+  inputShape?: Shape4;
+  filterShape?: Shape4;
+};
+
+/**
+ * The geometry of a convolution-gradient kernel's call (`x` from `inputShape` or input `x`, the
+ * filter from `filterShape` or input `filter`), after checking its layout (or, depthwise, its
+ * dilations) and `dy` against it.
+ */
+function convInfo(kernel: string, { inputs, attrs }: KernelArgs): backend_util.Conv2DInfo {
+  const a = attrs as unknown as ConvGradAttrs;
+  const depthwise = kernel.startsWith("Depthwise");
+  if (depthwise) checkDilations(kernel, a.dilations);
+  else checkLayout(kernel, a.dataFormat);
+  const info = backend_util.computeConv2DInfo(
+    a.inputShape ?? inputs.x!.shape as Shape4,
+    a.filterShape ?? inputs.filter!.shape as Shape4,
+    a.strides,
+    1,
+    a.pad,
+    a.dimRoundingMode,
+    depthwise,
+  );
+  checkShape(kernel, inputs.dy!, info.outShape);
+  return info;
 }
 
 /** Pads for a conv whose input is `[lo, hi)`-padded: negative ones become crops of the input. */
@@ -206,24 +161,14 @@ function planAxis(k: number, stride: number, padBefore: number, inSize: number):
 }
 
 /** Conv2DBackpropInput as one stride-1 conv2d (+ a phase interleave for stride > 1). */
-export const conv2dBackpropInput: KernelFunc = ({ inputs, backend, attrs }) => {
-  const { dy, filter } = inputs as { dy: TensorInfo; filter: TensorInfo };
-  const a = attrs as unknown as Conv2DBackpropInputAttrs;
-  checkLayout(Conv2DBackpropInput, a.dataFormat);
-  const info = backend_util.computeConv2DInfo(
-    a.inputShape,
-    filter.shape as Shape4,
-    a.strides,
-    1,
-    a.pad,
-    a.dimRoundingMode,
-  );
-  checkShape(Conv2DBackpropInput, dy, info.outShape);
+export const conv2dBackpropInput: KernelFunc = (args) => {
+  const info = convInfo(Conv2DBackpropInput, args);
+  const { dy, filter } = args.inputs as { dy: TensorInfo; filter: TensorInfo };
   const { batchSize, inHeight, inWidth, inChannels, outChannels, filterHeight, filterWidth } = info;
   const { strideHeight: sh, strideWidth: sw } = info;
   const rows = planAxis(filterHeight, sh, info.padInfo.top, inHeight);
   const cols = planAxis(filterWidth, sw, info.padInfo.left, inWidth);
-  return withScratch(backend, (s) => {
+  return withScratch(args.backend, BACKEND, (s) => {
     // Packed filter [Ly, Lx, Cout, (a * sw + b) * Cin + c] of every phase (a, b).
     const w = s.read(filter);
     const phases = sh * sw;
@@ -272,21 +217,11 @@ export const conv2dBackpropInput: KernelFunc = ({ inputs, backend, attrs }) => {
 };
 
 /** Conv2DBackpropFilter as conv2d(x^T [C,H,W,B], dy^T [Ho,Wo,B,Cout]) with dilation = stride. */
-export const conv2dBackpropFilter: KernelFunc = ({ inputs, backend, attrs }) => {
-  const { x, dy } = inputs as { x: TensorInfo; dy: TensorInfo };
-  const a = attrs as unknown as Conv2DBackpropFilterAttrs;
-  checkLayout(Conv2DBackpropFilter, a.dataFormat);
-  const info = backend_util.computeConv2DInfo(
-    x.shape as Shape4,
-    a.filterShape,
-    a.strides,
-    1,
-    a.pad,
-    a.dimRoundingMode,
-  );
-  checkShape(Conv2DBackpropFilter, dy, info.outShape);
+export const conv2dBackpropFilter: KernelFunc = (args) => {
+  const info = convInfo(Conv2DBackpropFilter, args);
+  const { x, dy } = args.inputs as { x: TensorInfo; dy: TensorInfo };
   const { filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw } = info;
-  return withScratch(backend, (s) => {
+  return withScratch(args.backend, BACKEND, (s) => {
     const xT = channelsToBatch(s, x);
     // [B, Ho*Wo, O] -> [Ho*Wo, B, O]: tfjs's rank-3 loop is faster than the rank-4 one.
     const [b, ho, wo, o] = dy.shape as Shape4;
@@ -331,24 +266,13 @@ function insertZeros(s: Scratch, dy: TensorInfo, sh: number, sw: number): Tensor
 }
 
 /** DepthwiseConv2dNativeBackpropInput as a depthwise conv of (zero-inserted) dy, rotated filter. */
-export const depthwiseBackpropInput: KernelFunc = ({ inputs, backend, attrs }) => {
-  const { dy, filter } = inputs as { dy: TensorInfo; filter: TensorInfo };
-  const a = attrs as unknown as DepthwiseConv2dNativeBackpropInputAttrs;
-  checkDilations(DepthwiseConv2dNativeBackpropInput, a.dilations);
-  const info = backend_util.computeConv2DInfo(
-    a.inputShape,
-    filter.shape as Shape4,
-    a.strides,
-    1,
-    a.pad,
-    a.dimRoundingMode,
-    true,
-  );
-  checkShape(DepthwiseConv2dNativeBackpropInput, dy, info.outShape);
+export const depthwiseBackpropInput: KernelFunc = (args) => {
+  const info = convInfo(DepthwiseConv2dNativeBackpropInput, args);
+  const { dy, filter } = args.inputs as { dy: TensorInfo; filter: TensorInfo };
   const { batchSize, inHeight, inWidth, inChannels, filterHeight: kh, filterWidth: kw } = info;
   const { strideHeight: sh, strideWidth: sw } = info;
   const multiplier = info.outChannels / inChannels;
-  return withScratch(backend, (s) => {
+  return withScratch(args.backend, BACKEND, (s) => {
     // [kh, kw, C, m] rotated 180 degrees, as a multiplier-1 filter over C*m channels.
     const rotated = s.run("Reverse", { x: filter }, { dims: [0, 1] });
     const wr = s.reshape(rotated, [kh, kw, inChannels * multiplier, 1]);
@@ -368,24 +292,13 @@ export const depthwiseBackpropInput: KernelFunc = ({ inputs, backend, attrs }) =
 };
 
 /** DepthwiseConv2dNativeBackpropFilter as a depthwise conv over (channel, batch) pairs. */
-export const depthwiseBackpropFilter: KernelFunc = ({ inputs, backend, attrs }) => {
-  const { x, dy } = inputs as { x: TensorInfo; dy: TensorInfo };
-  const a = attrs as unknown as DepthwiseConv2dNativeBackpropFilterAttrs;
-  checkDilations(DepthwiseConv2dNativeBackpropFilter, a.dilations);
-  const info = backend_util.computeConv2DInfo(
-    x.shape as Shape4,
-    a.filterShape,
-    a.strides,
-    1,
-    a.pad,
-    a.dimRoundingMode,
-    true,
-  );
-  checkShape(DepthwiseConv2dNativeBackpropFilter, dy, info.outShape);
+export const depthwiseBackpropFilter: KernelFunc = (args) => {
+  const info = convInfo(DepthwiseConv2dNativeBackpropFilter, args);
+  const { x, dy } = args.inputs as { x: TensorInfo; dy: TensorInfo };
   const { batchSize: b, inHeight, inWidth, inChannels: c, outHeight, outWidth } = info;
   const { filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw } = info;
   const m = info.outChannels / c;
-  return withScratch(backend, (s) => {
+  return withScratch(args.backend, BACKEND, (s) => {
     // x -> [1, H, W, C*B]; dy -> [Ho, Wo, C*B, m]; one image whose channels are (c, b) pairs.
     const xT = s.reshape(s.transpose(s.reshape(x, [b, inHeight * inWidth * c]), [1, 0]), [
       1,
@@ -440,8 +353,7 @@ export const WASM_GRADIENT_KERNELS: Readonly<Record<string, KernelFunc>> = {
   [UnsortedSegmentSum]: unsortedSegmentSum,
 };
 
-/** The configs that were registered before ours (tfjs's own), restored by `unregister...()`. */
-const replaced = new Map<string, KernelConfig>();
+const overrides = new KernelOverrides(BACKEND, WASM_GRADIENT_KERNELS);
 
 /**
  * Registers the kernels of `WASM_GRADIENT_KERNELS` for the `wasm` backend, replacing tfjs's slow
@@ -457,16 +369,7 @@ const replaced = new Map<string, KernelConfig>();
  * ```
  */
 export function registerWasmGradients(): string[] {
-  for (const [name, kernelFunc] of Object.entries(WASM_GRADIENT_KERNELS)) {
-    const current = getKernel(name, BACKEND);
-    if (current?.kernelFunc === kernelFunc) continue;
-    if (current !== undefined) {
-      replaced.set(name, current);
-      unregisterKernel(name, BACKEND);
-    }
-    registerKernel({ kernelName: name, backendName: BACKEND, kernelFunc });
-  }
-  return Object.keys(WASM_GRADIENT_KERNELS);
+  return overrides.register();
 }
 
 /**
@@ -481,17 +384,5 @@ export function registerWasmGradients(): string[] {
  * ```
  */
 export function unregisterWasmGradients(): void {
-  for (const [name, kernelFunc] of Object.entries(WASM_GRADIENT_KERNELS)) {
-    if (getKernel(name, BACKEND)?.kernelFunc !== kernelFunc) continue;
-    unregisterKernel(name, BACKEND);
-    const previous = replaced.get(name);
-    if (previous !== undefined) {
-      registerKernel(previous);
-      // Its setup (e.g. binding the C++ function) ran when the backend started; run it again in
-      // case the backend started while ours was registered.
-      const backend = engine().findBackend(BACKEND);
-      if (backend !== null) previous.setupFunc?.(backend);
-    }
-    replaced.delete(name);
-  }
+  overrides.unregister();
 }

@@ -9,6 +9,7 @@ import {
   registerWasmGradients,
   WASM_GRADIENT_KERNELS,
 } from "../../lib/tf/wasm_gradients.ts";
+import { assertNoLeaks } from "./_leaks.ts";
 
 type Pad = "same" | "valid" | number | [[0, 0], [number, number], [number, number], [0, 0]];
 type Stride = number | [number, number];
@@ -161,21 +162,14 @@ Deno.test("registerWasmGradients() is idempotent and logs no re-registration war
 
 Deno.test("a conv2d gradient on wasm leaks no tensors and no backend buffers", async () => {
   await initBackend("wasm");
-  const backend = tf.backend() as unknown as { numDataIds(): number };
   const x = tf.tensor4d(random([3, 9, 9, 4], 4), [3, 9, 9, 4]);
   const w = tf.tensor4d(random([3, 3, 4, 6], 5), [3, 3, 4, 6]);
-  const step = () => {
+  assertNoLeaks(() => {
     const [dx, dw] = tf.grads((a: tf.Tensor, b: tf.Tensor) =>
       tf.sum(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 2, "same"))
     )([x, w]);
     tf.dispose([dx!, dw!]);
-  };
-  step();
-  const tensors = tf.memory().numTensors;
-  const buffers = backend.numDataIds();
-  for (let i = 0; i < 3; i++) step();
-  assert.equal(tf.memory().numTensors, tensors);
-  assert.equal(backend.numDataIds(), buffers);
+  }, 3);
   tf.dispose([x, w]);
 });
 
@@ -214,77 +208,58 @@ Deno.test("a gradient kernel that throws midway frees its intermediates", async 
   tf.dispose([dy, filter]);
 });
 
-Deno.test("Conv2DBackpropInput on wasm rejects NCHW with a RangeError naming the attribute", async () => {
-  await initBackend("wasm");
-  const dy = tf.zeros([1, 2, 4, 4]);
-  const filter = tf.zeros([3, 3, 3, 2]);
-  assert.throws(
-    () =>
-      tf.engine().runKernel(tf.Conv2DBackpropInput, { dy, filter }, {
-        strides: 1,
-        pad: "same",
-        dataFormat: "NCHW",
-        inputShape: [1, 3, 4, 4],
-      }),
-    new RangeError(messages.unsupportedAttr("Conv2DBackpropInput", "dataFormat", "NCHW")),
-  );
-  tf.dispose([dy, filter]);
+/** A kernel call with a bad attribute or shape (inputs as shapes of zeros) and its error. */
+interface Rejection {
+  label: string;
+  kernel: string;
+  inputs: Record<string, number[]>;
+  attrs: tf.NamedAttrMap;
+  error: Error;
+}
+
+const nchw = (kernel: string, inputs: Record<string, number[]>, shape: tf.NamedAttrMap) => ({
+  label: "NCHW with a RangeError naming the attribute",
+  kernel,
+  inputs,
+  attrs: { strides: 1, pad: "same", dataFormat: "NCHW", ...shape },
+  error: new RangeError(messages.unsupportedAttr(kernel, "dataFormat", "NCHW")),
 });
 
-Deno.test("Conv2DBackpropFilter on wasm rejects a dy whose shape does not fit x and the filter", async () => {
-  await initBackend("wasm");
-  const x = tf.zeros([2, 8, 8, 3]);
-  const dy = tf.zeros([2, 8, 8, 5]);
-  assert.throws(
-    () =>
-      tf.engine().runKernel(tf.Conv2DBackpropFilter, { x, dy }, {
-        strides: 2,
-        pad: "same",
-        dataFormat: "NHWC",
-        filterShape: [3, 3, 3, 4],
-      }),
-    new TypeError(
+const rejections: Rejection[] = [
+  nchw(tf.Conv2DBackpropInput, { dy: [1, 2, 4, 4], filter: [3, 3, 3, 2] }, {
+    inputShape: [1, 3, 4, 4],
+  }),
+  nchw(tf.Conv2DBackpropFilter, { x: [1, 2, 4, 4], dy: [1, 2, 4, 4] }, {
+    filterShape: [3, 3, 2, 2],
+  }),
+  {
+    label: "a dy whose shape does not fit x and the filter",
+    kernel: tf.Conv2DBackpropFilter,
+    inputs: { x: [2, 8, 8, 3], dy: [2, 8, 8, 5] },
+    attrs: { strides: 2, pad: "same", dataFormat: "NHWC", filterShape: [3, 3, 3, 4] },
+    error: new TypeError(
       messages.shapeMismatch("Conv2DBackpropFilter", "dy", [2, 8, 8, 5], [2, 4, 4, 4]),
     ),
-  );
-  tf.dispose([x, dy]);
-});
-
-Deno.test("Conv2DBackpropFilter on wasm rejects NCHW with a RangeError naming the attribute", async () => {
-  await initBackend("wasm");
-  const x = tf.zeros([1, 2, 4, 4]);
-  const dy = tf.zeros([1, 2, 4, 4]);
-  assert.throws(
-    () =>
-      tf.engine().runKernel(tf.Conv2DBackpropFilter, { x, dy }, {
-        strides: 1,
-        pad: "same",
-        dataFormat: "NCHW",
-        filterShape: [3, 3, 2, 2],
-      }),
-    new RangeError(messages.unsupportedAttr("Conv2DBackpropFilter", "dataFormat", "NCHW")),
-  );
-  tf.dispose([x, dy]);
-});
-
-Deno.test("depthwise gradients on wasm reject dilations with a RangeError naming the attribute", async () => {
-  await initBackend("wasm");
-  const x = tf.zeros([1, 6, 6, 2]);
-  const dy = tf.zeros([1, 2, 2, 2]);
-  assert.throws(
-    () =>
-      tf.engine().runKernel(tf.DepthwiseConv2dNativeBackpropFilter, { x, dy }, {
-        strides: 1,
-        dilations: 2,
-        pad: "valid",
-        filterShape: [3, 3, 2, 1],
-      }),
-    new RangeError(
-      messages.unsupportedAttr("DepthwiseConv2dNativeBackpropFilter", "dilations", "2"),
+  },
+  {
+    label: "dilations with a RangeError naming the attribute",
+    kernel: tf.DepthwiseConv2dNativeBackpropFilter,
+    inputs: { x: [1, 6, 6, 2], dy: [1, 2, 2, 2] },
+    attrs: { strides: 1, dilations: 2, pad: "valid", filterShape: [3, 3, 2, 1] },
+    error: new RangeError(
+      messages.unsupportedAttr(tf.DepthwiseConv2dNativeBackpropFilter, "dilations", "2"),
     ),
-  );
-  tf.dispose([x, dy]);
-});
+  },
+];
+for (const { label, kernel, inputs, attrs, error } of rejections) {
+  Deno.test(`${kernel} on wasm rejects ${label}`, async () => {
+    await initBackend("wasm");
+    const tensors: tf.NamedTensorMap = {};
+    for (const [name, shape] of Object.entries(inputs)) tensors[name] = tf.zeros(shape);
+    assert.throws(() => tf.engine().runKernel(kernel, tensors, attrs), error);
+    tf.dispose(Object.values(tensors));
+  });
+}
 
 Deno.test("conv2d gradients on wasm satisfy the adjoint identity <conv(x, w), dy> = <x, dx> = <w, dw>", async () => {
   await initBackend("wasm");
