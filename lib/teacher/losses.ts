@@ -1,6 +1,7 @@
 /**
- * The teacher's four losses, weighted 1:1:1:1 (DESIGN.md, "Calibration"), computed on the host from
- * the logits (scale x cosine against the text embeddings) with their gradients:
+ * The teacher's four losses, weighted 1:1:1:1 (DESIGN.md, "Calibration"), on the logits (scale x
+ * cosine against the text embeddings), as tfjs ops so that training differentiates them with the
+ * rest of the model:
  *
  * - single items: symmetric image-text InfoNCE = mean of the image->text CE over the class texts
  *   and the text->image CE over the batch's single items (each class present in the batch; its
@@ -9,123 +10,76 @@
  * - masked items: CE;
  * - dense: CE of each 16 x 16 cell with a majority label (>= 50 %), averaged over those cells.
  *
+ * Each term is `-sum(W * logSoftmax(logits))` with a target matrix `W` built on the host from the
+ * batch (rows of a mean already divided by their count).
+ *
  * @module
  */
+import * as tf from "@tensorflow/tfjs-core";
 import type { TeacherBatch } from "./batches.ts";
 
-/** Loss values and the gradients of the total with respect to the logits. */
+/** The loss terms of one batch (scalars; `total` is their sum). */
 export interface TeacherLosses {
-  total: number;
-  single: number;
-  scene: number;
-  masked: number;
-  dense: number;
-  /** d total / d cls logits, `[3n, classes]`. */
-  dCls: Float32Array;
-  /** d total / d dense logits, `[3n * cells^2, classes]`. */
-  dDense: Float32Array;
+  total: tf.Scalar;
+  single: tf.Scalar;
+  scene: tf.Scalar;
+  masked: tf.Scalar;
+  dense: tf.Scalar;
 }
 
-/** Log-softmax of `k` values at `x[off..off+k)` (stride `stride`) into `out`; returns nothing. */
-function logSoftmax(
-  x: Float32Array,
-  off: number,
-  k: number,
-  stride: number,
-  out: Float64Array,
-): void {
-  let max = -Infinity;
-  for (let j = 0; j < k; j++) max = Math.max(max, x[off + j * stride]!);
-  let sum = 0;
-  for (let j = 0; j < k; j++) sum += Math.exp(x[off + j * stride]! - max);
-  const lse = max + Math.log(sum);
-  for (let j = 0; j < k; j++) out[j] = x[off + j * stride]! - lse;
+/** `[rows, classes]` target matrix: `weight` at each row's label (rows labelled < 0 stay 0). */
+function oneHot(labels: ArrayLike<number>, classes: number, weight: number): Float32Array {
+  const out = new Float32Array(labels.length * classes);
+  for (let i = 0; i < labels.length; i++) {
+    const y = labels[i]!;
+    if (y >= 0) out[i * classes + y] = weight;
+  }
+  return out;
+}
+
+/** Text->image targets `[classes, n]`: uniform over the items of each present class. */
+function textTargets(labels: Int32Array, classes: number): Float32Array {
+  const n = labels.length;
+  const counts = new Array<number>(classes).fill(0);
+  for (const y of labels) counts[y]!++;
+  const present = counts.filter((k) => k > 0).length;
+  const out = new Float32Array(classes * n);
+  for (let i = 0; i < n; i++) {
+    const y = labels[i]!;
+    out[y * n + i] = 1 / counts[y]! / present;
+  }
+  return out;
+}
+
+/** `-sum(targets * logSoftmax(logits))` over a `[rows, k]` matrix. */
+function crossEntropy(logits: tf.Tensor2D, targets: Float32Array): tf.Scalar {
+  return tf.neg(tf.sum(tf.mul(tf.logSoftmax(logits), tf.tensor2d(targets, logits.shape))));
 }
 
 /**
- * Losses of one batch. `cls`: `[3n, classes]` logits; `dense`: `[3n * cells^2, classes]` logits.
+ * Losses of one batch. `cls`: `[3n, classes]` logits (singles, scenes, masked); `dense`:
+ * `[3n * cells^2, classes]` logits. Call inside `tf.tidy` or a gradient function.
  */
 export function teacherLosses(
   batch: TeacherBatch,
-  cls: Float32Array,
-  dense: Float32Array,
-  classes: number,
+  cls: tf.Tensor2D,
+  dense: tf.Tensor2D,
 ): TeacherLosses {
   const n = batch.n;
-  const dCls = new Float32Array(cls.length);
-  const dDense = new Float32Array(dense.length);
-  const lp = new Float64Array(Math.max(classes, n));
-  // Single items, image -> text.
-  let it = 0;
-  for (let i = 0; i < n; i++) {
-    logSoftmax(cls, i * classes, classes, 1, lp);
-    const y = batch.singleLabels[i]!;
-    it -= lp[y]!;
-    for (let c = 0; c < classes; c++) {
-      dCls[i * classes + c]! += (Math.exp(lp[c]!) - (c === y ? 1 : 0)) / n / 2;
-    }
-  }
-  it /= n;
-  // Single items, text -> image (classes present in the batch).
-  const present: number[] = [];
-  for (let c = 0; c < classes; c++) if (batch.singleLabels.includes(c)) present.push(c);
-  let ti = 0;
-  for (const c of present) {
-    logSoftmax(cls, c, n, classes, lp);
-    let count = 0;
-    for (let i = 0; i < n; i++) if (batch.singleLabels[i] === c) count++;
-    for (let i = 0; i < n; i++) {
-      const target = batch.singleLabels[i] === c ? 1 / count : 0;
-      ti -= target * lp[i]!;
-      dCls[i * classes + c]! += (Math.exp(lp[i]!) - target) / present.length / 2;
-    }
-  }
-  ti /= present.length;
-  // Scenes: soft CE on visible-area shares.
-  let scene = 0;
-  for (let i = 0; i < n; i++) {
-    const row = (n + i) * classes;
-    logSoftmax(cls, row, classes, 1, lp);
-    for (let c = 0; c < classes; c++) {
-      const t = batch.sceneShares[i * classes + c]!;
-      scene -= t * lp[c]!;
-      dCls[row + c] = (Math.exp(lp[c]!) - t) / n;
-    }
-  }
-  scene /= n;
-  // Masked items.
-  let masked = 0;
-  for (let i = 0; i < n; i++) {
-    const row = (2 * n + i) * classes;
-    logSoftmax(cls, row, classes, 1, lp);
-    const y = batch.maskedLabels[i]!;
-    masked -= lp[y]!;
-    for (let c = 0; c < classes; c++) dCls[row + c] = (Math.exp(lp[c]!) - (c === y ? 1 : 0)) / n;
-  }
-  masked /= n;
-  // Dense cells.
-  let denseLoss = 0;
-  let cells = 0;
-  for (const l of batch.cellLabels) if (l >= 0) cells++;
-  const positions = batch.cellLabels.length;
-  for (let p = 0; p < positions; p++) {
-    const y = batch.cellLabels[p]!;
-    if (y < 0) continue;
-    logSoftmax(dense, p * classes, classes, 1, lp);
-    denseLoss -= lp[y]!;
-    for (let c = 0; c < classes; c++) {
-      dDense[p * classes + c] = (Math.exp(lp[c]!) - (c === y ? 1 : 0)) / cells;
-    }
-  }
-  denseLoss = cells > 0 ? denseLoss / cells : 0;
-  const single = (it + ti) / 2;
+  const classes = cls.shape[1];
+  const [singles, scenes, masks] = tf.split(cls, 3, 0) as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D];
+  const imageText = crossEntropy(singles, oneHot(batch.singleLabels, classes, 1 / n));
+  const textImage = crossEntropy(tf.transpose(singles), textTargets(batch.singleLabels, classes));
+  const single = tf.mul(tf.add(imageText, textImage), 0.5) as tf.Scalar;
+  const scene = crossEntropy(scenes, batch.sceneShares.map((t) => t / n));
+  const masked = crossEntropy(masks, oneHot(batch.maskedLabels, classes, 1 / n));
+  const cells = batch.cellLabels.reduce((k, y) => k + (y >= 0 ? 1 : 0), 0);
+  const denseLoss = crossEntropy(dense, oneHot(batch.cellLabels, classes, 1 / Math.max(1, cells)));
   return {
-    total: single + scene + masked + denseLoss,
+    total: tf.addN([single, scene, masked, denseLoss]) as tf.Scalar,
     single,
     scene,
     masked,
     dense: denseLoss,
-    dCls,
-    dDense,
   };
 }

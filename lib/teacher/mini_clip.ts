@@ -59,7 +59,7 @@ export class MiniClip implements Teacher {
       this.config.textLength,
       this.config.prompt,
     );
-    return tf.tidy(() => textForward(this.weights, this.config, ids).embeddings);
+    return tf.tidy(() => textForward(this.weights, this.config, ids));
   }
 
   /** Frees the weights. */

@@ -16,7 +16,8 @@ import * as tf from "@tensorflow/tfjs-core";
 import type { ItemSet } from "../data/types.ts";
 import { FASHION_CLASSES } from "../data/types.ts";
 import { BENCHMARK_PARTITION, partitionItems } from "../data/split.ts";
-import { AdamW, learningRate } from "./adamw.ts";
+import { AdamW } from "../tf/adamw.ts";
+import { learningRate, type ScheduleOptions } from "../tf/schedule.ts";
 import { makeBatch } from "./batches.ts";
 import { DEFAULT_CONFIG, type MiniClipConfig } from "./config.ts";
 import { atomicWrite, FILES, saveTeacher, toArrays, weightsFromArrays } from "./checkpoint.ts";
@@ -112,6 +113,14 @@ function runKey(
 
 const MOMENTUM = 0.1;
 
+/**
+ * The learning-rate schedule of a run of `steps` at peak `lr`: the recipe's reading of "5 % warmup
+ * then cosine", with at least one warmup step and the cosine reaching zero one step after the last.
+ */
+export function teacherSchedule(steps: number, lr: number, warmup: number): ScheduleOptions {
+  return { lr, steps, warmupFraction: warmup, minWarmupSteps: 1, zeroAt: "end" };
+}
+
 /** Trains (or resumes training) and, when all steps are done, writes the teacher files. */
 export async function trainTeacher(
   items: ItemSet,
@@ -136,40 +145,36 @@ export async function trainTeacher(
   const statePath = `${options.outDir}/${FILES.state}`;
   await Deno.mkdir(options.outDir, { recursive: true });
 
-  let weights: Map<string, tf.Variable>;
-  const trainableShapes = new Map(specs.filter((s) => s.trainable).map((s) => [s.name, s.shape]));
-  const optimizer = new AdamW(trainableShapes, { weightDecay: o.weightDecay });
-  let step = 0;
-  let elapsedMs = 0;
-  let resumedFrom: number | null = null;
-  let stateBytes: Uint8Array | null = null;
+  let saved: ReturnType<typeof parseSafetensors> | null = null;
   try {
-    stateBytes = await Deno.readFile(statePath);
+    saved = parseSafetensors(await Deno.readFile(statePath), statePath);
   } catch (e) {
     if (!(e instanceof Deno.errors.NotFound)) throw e;
   }
-  if (stateBytes) {
-    const state = parseSafetensors(stateBytes, statePath);
-    for (const [k, v] of Object.entries(key)) {
-      if (state.metadata[k] !== v) {
-        throw new Error(msg.stateMismatch(statePath, k, String(state.metadata[k]), v));
-      }
+  for (const [k, v] of Object.entries(key)) {
+    if (saved && saved.metadata[k] !== v) {
+      throw new Error(msg.stateMismatch(statePath, k, String(saved.metadata[k]), v));
     }
-    weights = weightsFromArrays(config, state.tensors, statePath);
-    for (const [name, m] of optimizer.m) assignFrom(m, state.tensors, `adamw.m.${name}`, statePath);
-    for (const [name, v] of optimizer.v) assignFrom(v, state.tensors, `adamw.v.${name}`, statePath);
-    step = Number(state.metadata.step);
-    elapsedMs = Number(state.metadata.elapsedMs);
-    resumedFrom = step;
-  } else {
-    weights = initWeights(config, o.seed);
   }
-  const decay = new Set(specs.filter((s) => s.decay).map((s) => s.name));
+  const weights = saved
+    ? weightsFromArrays(config, saved.tensors, statePath)
+    : initWeights(config, o.seed);
+  let step = saved ? Number(saved.metadata.step) : 0;
+  let elapsedMs = saved ? Number(saved.metadata.elapsedMs) : 0;
+  const resumedFrom = saved ? step : null;
+  const decays = new Set(specs.filter((s) => s.decay).map((s) => s.name));
+  const trainable = new Map(
+    specs.filter((s) => s.trainable).map((s) => [s.name, weights.get(s.name)!]),
+  );
+  const optimizer = new AdamW(trainable, {
+    weightDecay: o.weightDecay,
+    decay: (name) => decays.has(name),
+  });
+  const schedule = teacherSchedule(o.steps, o.lr, o.warmup);
 
   const saveState = async () => {
     const tensors = new Map<string, NamedArray>(toArrays(weights));
-    for (const [name, m] of toArrays(optimizer.m)) tensors.set(`adamw.m.${name}`, m);
-    for (const [name, v] of toArrays(optimizer.v)) tensors.set(`adamw.v.${name}`, v);
+    for (const [name, m] of optimizer.getState().moments) tensors.set(ADAMW_PREFIX + name, m);
     const metadata = { ...key, step: String(step), elapsedMs: String(Math.round(elapsedMs)) };
     await atomicWrite(statePath, serializeSafetensors(tensors, metadata));
   };
@@ -179,16 +184,17 @@ export async function trainTeacher(
   let lastSave = performance.now();
   let lastLoss: StepProgress["loss"] | null = null;
   try {
+    if (saved) optimizer.setState({ iterations: step, moments: withoutPrefix(saved.tensors) });
     while (step < o.steps) {
       if (options.stopAt !== undefined && step >= options.stopAt) break;
       // Let signal handlers and timers run (the step itself is synchronous).
       await new Promise((resolve) => setTimeout(resolve, 0));
       if (options.shouldStop?.()) break;
       const t0 = performance.now();
-      const lr = learningRate(step, o.steps, o.lr, o.warmup);
+      const lr = learningRate(step, schedule);
       const batch = makeBatch(items, pool, o.seed, step, { n: o.batch });
       const r = forwardBackward(weights, config, textIds, batch);
-      optimizer.apply(weights, r.grads, lr, step + 1, decay);
+      optimizer.step(r.grads, lr);
       for (const [name, s] of r.stats) {
         const m = weights.get(`${name}.running_mean`)!;
         const v = weights.get(`${name}.running_var`)!;
@@ -250,16 +256,14 @@ export async function trainTeacher(
   }
 }
 
-function assignFrom(
-  v: tf.Variable,
-  arrays: ReadonlyMap<string, NamedArray>,
-  name: string,
-  file: string,
-): void {
-  const a = arrays.get(name);
-  if (!a) throw new RangeError(msg.missingTensor(file, name));
-  if (a.shape.join() !== v.shape.join()) {
-    throw new RangeError(msg.tensorShape(file, name, a.shape, v.shape));
+/** Tensors of the state file stored under this prefix are the optimizer's. */
+const ADAMW_PREFIX = "adamw.";
+
+/** The optimizer's entries of a state file, named as `AdamW.setState` expects. */
+function withoutPrefix(tensors: ReadonlyMap<string, NamedArray>): Map<string, NamedArray> {
+  const out = new Map<string, NamedArray>();
+  for (const [name, t] of tensors) {
+    if (name.startsWith(ADAMW_PREFIX)) out.set(name.slice(ADAMW_PREFIX.length), t);
   }
-  tf.tidy(() => v.assign(tf.tensor(a.data, a.shape)));
+  return out;
 }

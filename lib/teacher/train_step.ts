@@ -1,85 +1,70 @@
 /**
  * One forward/backward pass of the mini-CLIP on a {@linkcode TeacherBatch}: the image tower in
  * training mode on all `3n` images at once (one set of batch statistics), the text tower on the
- * class prompts, the four losses on the host, then the hand-written backward passes.
+ * class prompts, the four losses, and their gradients by tfjs autodiff (`tf.variableGrads`) over
+ * the registered kernels: the student's gradient path.
  *
  * @module
  */
 import * as tf from "@tensorflow/tfjs-core";
 import type { TeacherBatch } from "./batches.ts";
 import type { MiniClipConfig } from "./config.ts";
-import { imageBackward, imageForwardTrain, type WeightMap } from "./image_tower.ts";
-import { type TeacherLosses, teacherLosses } from "./losses.ts";
-import { textBackward, textForward } from "./text_tower.ts";
+import { imageForwardTrain } from "./image_tower.ts";
+import { teacherLosses } from "./losses.ts";
+import { textForward } from "./text_tower.ts";
+
+/** Loss values of one step. */
+export interface StepLosses {
+  total: number;
+  single: number;
+  scene: number;
+  masked: number;
+  dense: number;
+}
 
 /** Gradients by weight name and batch statistics by batch-norm prefix; all owned by the caller. */
 export interface StepResult {
-  losses: Omit<TeacherLosses, "dCls" | "dDense">;
+  losses: StepLosses;
   grads: Map<string, tf.Tensor>;
   stats: Map<string, { mean: tf.Tensor1D; variance: tf.Tensor1D; count: number }>;
 }
 
-/** Gradients of the total loss of `batch` with respect to every trainable weight. */
+/** Gradients of the total loss of `batch` with respect to every trainable weight of `w`. */
 export function forwardBackward(
-  w: WeightMap,
+  w: ReadonlyMap<string, tf.Variable>,
   config: MiniClipConfig,
   textIds: Int32Array[],
   batch: TeacherBatch,
 ): StepResult {
-  let losses: TeacherLosses | null = null;
-  const names: string[] = [];
-  const statNames: string[] = [];
-  const statCounts: number[] = [];
-  const kept = tf.tidy(() => {
-    const total = 3 * batch.n;
+  const trainable = [...w].filter(([, v]) => v.trainable);
+  let terms: tf.Tensor1D | null = null;
+  const stats: StepResult["stats"] = new Map();
+  const { value, grads } = tf.variableGrads(() => {
+    const images = tf.tensor4d(batch.images, [3 * batch.n, batch.side, batch.side, 1]);
+    const image = imageForwardTrain(w, config, images);
+    const tT = tf.transpose(textForward(w, config, textIds));
     const s = config.logitScale;
-    const images = tf.tensor4d(batch.images, [total, batch.side, batch.side, 1]);
-    const fwd = imageForwardTrain(w, config, images);
-    const text = textForward(w, config, textIds);
-    const t = text.embeddings;
-    const tT = tf.transpose(t);
-    const classes = t.shape[0];
-    const cls = fwd.features.cls;
-    const dense = fwd.cache.dense.y;
-    const clsLogits = tf.mul(tf.matMul(cls, tT), s);
-    const denseLogits = tf.mul(tf.matMul(dense, tT), s);
-    losses = teacherLosses(
-      batch,
-      clsLogits.dataSync() as Float32Array,
-      denseLogits.dataSync() as Float32Array,
-      classes,
-    );
-    const dLc = tf.mul(tf.tensor2d(losses.dCls, [total, classes]), s) as tf.Tensor2D;
-    const dLd = tf.mul(tf.tensor2d(losses.dDense, [dense.shape[0], classes]), s) as tf.Tensor2D;
-    const grads = new Map<string, tf.Tensor>();
-    imageBackward(w, fwd.cache, tf.matMul(dLc, t), tf.matMul(dLd, t), grads);
-    const dText = tf.add(
-      tf.matMul(tf.transpose(dLc), cls),
-      tf.matMul(tf.transpose(dLd), dense),
-    ) as tf.Tensor2D;
-    textBackward(w, config, text.cache, dText, grads);
-    const out: tf.Tensor[] = [];
-    for (const [name, g] of grads) {
-      names.push(name);
-      out.push(g);
+    const cls = tf.mul(tf.matMul(image.features.cls, tT), s) as tf.Tensor2D;
+    const dense = tf.reshape(image.features.dense, [-1, config.dim]) as tf.Tensor2D;
+    const losses = teacherLosses(batch, cls, tf.mul(tf.matMul(dense, tT), s));
+    const { total, single, scene, masked } = losses;
+    terms = tf.keep(tf.stack([total, single, scene, masked, losses.dense]) as tf.Tensor1D);
+    for (const { name, mean, variance, count } of image.stats) {
+      stats.set(name, { mean: tf.keep(mean), variance: tf.keep(variance), count });
     }
-    for (const st of fwd.stats) {
-      statNames.push(st.name);
-      statCounts.push(st.count);
-      out.push(st.mean, st.variance);
-    }
-    return out;
-  });
-  const grads = new Map<string, tf.Tensor>();
-  names.forEach((name, i) => grads.set(name, kept[i]!));
-  const stats = new Map<string, { mean: tf.Tensor1D; variance: tf.Tensor1D; count: number }>();
-  statNames.forEach((name, i) => {
-    stats.set(name, {
-      mean: kept[names.length + 2 * i] as tf.Tensor1D,
-      variance: kept[names.length + 2 * i + 1] as tf.Tensor1D,
-      count: statCounts[i]!,
-    });
-  });
-  const { dCls: _c, dDense: _d, ...values } = losses!;
-  return { losses: values, grads, stats };
+    return total;
+  }, trainable.map(([, v]) => v));
+  value.dispose();
+  const [total, single, scene, masked, dense] = terms!.dataSync();
+  terms!.dispose();
+  const byName = new Map<string, tf.Tensor>();
+  for (const [name, v] of trainable) {
+    const g = grads[v.name];
+    if (g !== undefined) byName.set(name, g);
+  }
+  return {
+    losses: { total: total!, single: single!, scene: scene!, masked: masked!, dense: dense! },
+    grads: byName,
+    stats,
+  };
 }

@@ -3,11 +3,12 @@ import { assert } from "../../lib/_std.ts";
 import { initBackend } from "../../lib/tf/backend.ts";
 import { FASHION_CLASSES } from "../../lib/data/types.ts";
 import { partitionItems } from "../../lib/data/split.ts";
-import { miniClipConfig, trainTeacher } from "../../lib/teacher/train.ts";
+import { miniClipConfig, teacherSchedule, trainTeacher } from "../../lib/teacher/train.ts";
 import { FILES } from "../../lib/teacher/checkpoint.ts";
 import { cellLabels, makeBatch } from "../../lib/teacher/batches.ts";
 import { forwardBackward } from "../../lib/teacher/train_step.ts";
-import { AdamW, learningRate } from "../../lib/teacher/adamw.ts";
+import { AdamW } from "../../lib/tf/adamw.ts";
+import { learningRate } from "../../lib/tf/schedule.ts";
 import { initWeights, weightSpecs } from "../../lib/teacher/weights.ts";
 import { tokenize } from "../../lib/teacher/tokenizer.ts";
 import * as msg from "../../lib/teacher/messages.ts";
@@ -64,13 +65,17 @@ Deno.test("a training step (forward, backward, AdamW, running statistics) leaks 
   const config = miniClipConfig();
   const weights = initWeights(config, 0);
   const specs = weightSpecs(config);
-  const opt = new AdamW(new Map(specs.filter((s) => s.trainable).map((s) => [s.name, s.shape])));
-  const decay = new Set(specs.filter((s) => s.decay).map((s) => s.name));
+  const trainable = specs.filter((s) => s.trainable).map((s) => s.name);
+  const decays = new Set(specs.filter((s) => s.decay).map((s) => s.name));
+  const opt = new AdamW(new Map(trainable.map((name) => [name, weights.get(name)!])), {
+    weightDecay: 0.05,
+    decay: (name) => decays.has(name),
+  });
   const ids = tokenize(FASHION_CLASSES, config.vocabulary, config.textLength);
   const pool = partitionItems(items, { seed: 1 }).train;
   const step = (i: number) => {
     const r = forwardBackward(weights, config, ids, makeBatch(items, pool, 0, i, { n: 2 }));
-    opt.apply(weights, r.grads, 1e-3, i + 1, decay);
+    opt.step(r.grads, 1e-3);
     tf.dispose([...r.grads.values()]);
     for (const s of r.stats.values()) tf.dispose([s.mean, s.variance]);
     return r.losses.total;
@@ -92,11 +97,14 @@ Deno.test("a whole training run frees every tensor it made", async () => {
   await Deno.remove(dir, { recursive: true });
 });
 
-Deno.test("learningRate() warms up linearly over 5 % of the steps, then decays by cosine to 0", () => {
-  assert.equal(learningRate(0, 100, 1), 1 / 5);
-  assert.equal(learningRate(4, 100, 1), 1);
-  assert.ok(Math.abs(learningRate(5 + 47.5, 100, 1) - 0.5) < 1e-9);
-  assert.ok(learningRate(99, 100, 1) < 0.001);
+Deno.test("the teacher's schedule warms up linearly over 5 % of the steps, then decays by cosine to 0", () => {
+  const schedule = teacherSchedule(100, 1, 0.05);
+  assert.equal(learningRate(0, schedule), 1 / 5);
+  assert.equal(learningRate(4, schedule), 1);
+  assert.ok(Math.abs(learningRate(5 + 47.5, schedule) - 0.5) < 1e-9);
+  assert.ok(learningRate(99, schedule) > 0 && learningRate(99, schedule) < 0.001);
+  // Short runs still warm up for one step.
+  assert.equal(learningRate(0, teacherSchedule(8, 1, 0.05)), 1);
 });
 
 Deno.test("makeBatch() depends only on (seed, step); scene shares sum to 1", () => {
