@@ -2,7 +2,10 @@
  * `loadTeacher(path?)`: the one way to get a teacher. A path is either
  *
  * - a checkpoint folder (`config.json` + weights, `card.json` if present), by default the shipped
- *   mini-CLIP `data/teacher/`, whose weights are checked against their sha256; or
+ *   mini-CLIP `data/teacher/`, whose weights are checked against their sha256;
+ * - a CLIP folder in the Hugging Face CLIPModel layout (`config.json` with `model_type: "clip"`,
+ *   `model.safetensors`, `vocab.json`, `merges.txt`; `clip/teacher.ts`), used at the input size
+ *   `options.imageSize`; or
  * - a module (`.ts`, `.js`, `.mjs`) whose default export makes a `Teacher`
  *   (`() => Teacher | Promise<Teacher>`): a seam for another CLIP-like model, and for tests that
  *   train against a tiny teacher.
@@ -16,6 +19,7 @@ import { extname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { pathKind } from "../_files.ts";
 import { FILES, loadMiniClip } from "./checkpoint.ts";
+import { isClipFolder, loadClipTeacher } from "./clip/teacher.ts";
 import { readCard } from "./card.ts";
 import type { Teacher } from "./teacher.ts";
 import * as msg from "./messages.ts";
@@ -59,7 +63,8 @@ async function loadModule(path: string, abs: string): Promise<Teacher> {
   return teacher;
 }
 
-async function loadCheckpoint(dir: string): Promise<Teacher> {
+async function loadCheckpoint(dir: string, options: LoadTeacherOptions): Promise<Teacher> {
+  if (await isClipFolder(dir)) return await loadClipTeacher(dir, options);
   const teacher = await loadMiniClip(dir);
   const cardPath = join(dir, FILES.card);
   const card = await readCard(cardPath);
@@ -70,10 +75,20 @@ async function loadCheckpoint(dir: string): Promise<Teacher> {
   return teacher;
 }
 
+/** Options of {@linkcode loadTeacher}. */
+export interface LoadTeacherOptions {
+  /**
+   * `[height, width]` of the images the teacher will see: sets a CLIP teacher's dense grid (the
+   * others have a fixed input size).
+   * @default {the checkpoint's own input size}
+   */
+  readonly imageSize?: readonly [number, number];
+}
+
 /**
  * Loads the teacher at `path` (see the module doc); the caller disposes it.
  *
- * @param path a checkpoint folder or a teacher module; `@default DEFAULT_TEACHER_DIR`.
+ * @param path a checkpoint folder, a CLIP folder or a teacher module; `@default DEFAULT_TEACHER_DIR`.
  * @throws {Deno.errors.NotFound} When nothing is at `path` (the message says how to get a teacher).
  * @throws {TypeError} For a module without a factory, or one whose factory gives no `Teacher`.
  * @throws {Error} For a folder without `config.json`, a sha256 mismatch (naming the file) or a
@@ -86,10 +101,13 @@ async function loadCheckpoint(dir: string): Promise<Teacher> {
  * const text = teacher.textEmbeddings(["Trouser", "Bag"]); // [2, 64]
  * ```
  */
-export async function loadTeacher(path: string = DEFAULT_TEACHER_DIR): Promise<Teacher> {
+export async function loadTeacher(
+  path: string = DEFAULT_TEACHER_DIR,
+  options: LoadTeacherOptions = {},
+): Promise<Teacher> {
   const abs = resolve(path);
   if (await pathKind(abs) === null) throw new Deno.errors.NotFound(msg.teacherMissing(path));
-  return isTeacherModule(abs) ? await loadModule(path, abs) : await loadCheckpoint(path);
+  return isTeacherModule(abs) ? await loadModule(path, abs) : await loadCheckpoint(path, options);
 }
 
 /**

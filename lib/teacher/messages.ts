@@ -97,7 +97,8 @@ export function cardHashMismatch(file: string, recorded: string, actual: string)
 /** No teacher at a path given as a checkpoint folder or teacher module. */
 export function teacherMissing(path: string): string {
   return `No teacher at ${JSON.stringify(path)}: train one with \`deno task teacher\`, or pass ` +
-    `--teacher PATH (a checkpoint folder, or a module whose default export makes a Teacher)`;
+    `--teacher PATH (a checkpoint folder, a Hugging Face CLIPModel folder, or a module whose ` +
+    `default export makes a Teacher)`;
 }
 
 /** A teacher module without a default export function. */
@@ -115,4 +116,41 @@ export function teacherModuleNotTeacher(path: string): string {
 /** No card to print. */
 export function noCard(file: string): string {
   return `No teacher card "${file}" (train a teacher first, or pass --measure)`;
+}
+
+/** A CLIPModel `config.json` field is missing its expected type or value. */
+export function clipConfigField(
+  file: string,
+  key: string,
+  expected: string,
+  value: unknown,
+): string {
+  return `Cannot read CLIP config "${file}": "${key}" must be ${expected}, got ${
+    JSON.stringify(value) ?? String(value)
+  }`;
+}
+
+/** A CLIPModel folder lacks one of its files. */
+export function clipFileMissing(dir: string, file: string): string {
+  return `CLIP folder "${dir}" has no ${file} (expected the Hugging Face CLIPModel layout: ` +
+    `config.json, model.safetensors, vocab.json, merges.txt)`;
+}
+
+/** A CLIP vocabulary or merges file is malformed. */
+export function clipVocabBad(file: string, why: string): string {
+  return `Cannot read CLIP tokenizer file "${file}": ${why}`;
+}
+
+/** A BPE token is not in the vocabulary. */
+export function clipTokenUnknown(token: string, text: string): string {
+  return `Cannot tokenize ${JSON.stringify(text)}: BPE token ${
+    JSON.stringify(token)
+  } is not in the vocabulary`;
+}
+
+/** Images for the CLIP tower have the wrong shape. */
+export function clipImageShape(shape: readonly number[], patch: number): string {
+  return `Expected CLIP images of shape [B, H, W, 1 or 3] with H, W >= the patch size ${patch}, got [${
+    shape.join(", ")
+  }]`;
 }

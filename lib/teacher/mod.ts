@@ -5,7 +5,22 @@
  * @module
  */
 export type { Teacher, TeacherOutput } from "./teacher.ts";
-export { DEFAULT_TEACHER_DIR, isTeacherModule, loadTeacher, teacherCardPath } from "./load.ts";
+export {
+  DEFAULT_TEACHER_DIR,
+  isTeacherModule,
+  loadTeacher,
+  type LoadTeacherOptions,
+  teacherCardPath,
+} from "./load.ts";
+export {
+  type ClipTeacherOptions,
+  isClipFolder,
+  loadClipTeacher,
+  readClipConfig,
+} from "./clip/teacher.ts";
+export { ClipTeacher } from "./clip/teacher.ts";
+export { ClipTokenizer } from "./clip/bpe.ts";
+export { type ClipConfig, parseClipConfig } from "./clip/config.ts";
 export { MiniClip } from "./mini_clip.ts";
 export { DEFAULT_CONFIG, type MiniClipConfig, PROMPT_TEMPLATE } from "./config.ts";
 export {
