@@ -1,7 +1,8 @@
 /**
  * What the store holds about one ablation (one paper table), as the rows a report page or a
- * sweep's final table reads: the `variant_summary` view, the paper's values, the runs serving the
- * ablation and, of its finished runs, curves, per-class IoU, artifacts and flattened configs.
+ * sweep's final table reads: the `variant_summary` view, the paper's claims judged on paired
+ * seeds (`claims_at`), the paper's values, the runs serving the ablation and, of its finished
+ * runs, curves, per-class IoU, artifacts and flattened configs.
  * Only finished runs count towards curves, class IoU, artifacts and configs, as they do in the
  * view. Numbers that are not finite (a diverged loss, an IoU of 0/0) read as `null`; curve
  * points without a finite value are left out.
@@ -25,6 +26,29 @@ export interface VariantSummaryRow {
   readonly paper: number | null;
   /** `mean - paper`, when both exist. */
   readonly delta: number | null;
+}
+
+/** A verdict of the `claims_at` macro on one claim of the paper. */
+export const ClaimVerdict = ["reproduced", "reversed", "equivalent", "unresolved"] as const;
+/** A verdict on one claim. */
+export type ClaimVerdict = typeof ClaimVerdict[number];
+
+/** The default equivalence margin of a claim, in the metric's units (one IoU point). */
+export const DEFAULT_DELTA = 1;
+
+/** One row of `claims_at(delta)`: a claim "better beats worse" judged on paired seeds. */
+export interface ClaimRow {
+  readonly metric: string;
+  readonly better: string;
+  readonly worse: string;
+  /** Seeds both variants finished. */
+  readonly n: number;
+  readonly meanDiff: number | null;
+  readonly ci95Low: number | null;
+  readonly ci95High: number | null;
+  readonly verdict: ClaimVerdict;
+  /** Total seeds that would resolve an unresolved claim at the observed spread, or null. */
+  readonly seedsNeeded: number | null;
 }
 
 /** One run serving the ablation (any status). */
@@ -137,6 +161,29 @@ export function readVariantSummary(
   paper, delta
 FROM variant_summary WHERE ablation = ? ORDER BY variant, metric`,
     [ablation],
+  );
+}
+
+/**
+ * The paper's claims on `ablation` judged on per-seed paired differences with equivalence
+ * margin `delta` (the `claims_at` macro), by metric and the paper's values, best first.
+ *
+ * @example
+ * ```ts ignore
+ * for (const c of await readClaims(store, "aggregation")) console.log(c.better, c.verdict);
+ * ```
+ */
+export function readClaims(
+  store: RunStore,
+  ablation: string,
+  delta: number = DEFAULT_DELTA,
+): Promise<ClaimRow[]> {
+  return rowsOf(
+    store,
+    `SELECT metric, better, worse, n, mean_diff AS "meanDiff", ci95_low AS "ci95Low",
+  ci95_high AS "ci95High", verdict, seeds_needed AS "seedsNeeded"
+FROM claims_at(?::DOUBLE) WHERE ablation = ?`,
+    [delta, ablation],
   );
 }
 

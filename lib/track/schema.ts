@@ -178,7 +178,7 @@ export const TABLES = {
   },
   t_crit: {
     doc: `Two-sided 95 % Student t critical values t(0.975, df) for df = 1..${T_CRIT_MAX_DF}, ` +
-      "computed when the file is created; used by `variant_summary`.",
+      "computed when the file is created; used by `variant_summary` and `claims_at`.",
     primaryKey: ["df"],
     columns: {
       df: { type: "INTEGER", notNull: true, doc: "Degrees of freedom (n - 1)." },
@@ -223,11 +223,16 @@ export function columnNames<T extends TableName>(table: T): (keyof Columns<T> & 
   return Object.keys(TABLES[table].columns) as (keyof Columns<T> & string)[];
 }
 
-/** One view of the store: what it shows, its columns (name: meaning) and its query. */
+/**
+ * One view of the store: what it shows, its columns (name: meaning) and its query. With
+ * `params`, it is a DuckDB table macro (`SELECT * FROM name(1.0)`) whose query uses them.
+ */
 export interface ViewDef {
   readonly doc: string;
   readonly columns: { readonly [name: string]: string };
   readonly sql: string;
+  /** Parameter names (name: meaning) of a table macro; none for a plain view. */
+  readonly params?: { readonly [name: string]: string };
 }
 
 /** The views, in creation order. */
@@ -291,6 +296,119 @@ FROM runs
 LEFT JOIN results r ON r.run_id = runs.id AND r.split = 'eval'
 GROUP BY ALL`,
   },
+  ablation_runs: {
+    doc: "Every run of every ablation table row, shared runs included: one row per " +
+      "(ablation, variant, run) of `run_variants`, with the run's status and eval scores. " +
+      "`runs.ablation` and `run_eval.ablation` name only the table that first produced a run " +
+      "(token-bank's `6` is stored under aggregation's `attention`), so filter this view instead.",
+    columns: {
+      ablation: "Ablation name (each table the run serves).",
+      variant: "Variant label in that table.",
+      paper_row: "Position of the variant among the rows of `paper_values` for this ablation " +
+        "(1 = first, the paper's order); NULL for a row beyond the paper.",
+      seed: "Seed of the run.",
+      run_id: "Run id.",
+      "preset, status, seconds": "As in `run_eval`.",
+      "hIoU, sIoU, uIoU, mIoU": "Eval results; NULL when absent.",
+    },
+    sql: `
+WITH paper_rows AS (
+  SELECT ablation, variant,
+         row_number() OVER (PARTITION BY ablation ORDER BY min(rowid)) AS paper_row
+  FROM paper_values
+  GROUP BY ablation, variant
+)
+SELECT rv.ablation, rv.variant, p.paper_row, rv.seed, rv.run_id,
+       e.preset, e.status, e.seconds, e."hIoU", e."sIoU", e."uIoU", e."mIoU"
+FROM run_variants rv
+JOIN run_eval e ON e.id = rv.run_id
+LEFT JOIN paper_rows p ON p.ablation = rv.ablation AND p.variant = rv.variant
+ORDER BY rv.ablation, p.paper_row NULLS LAST, rv.variant, rv.seed, rv.run_id`,
+  },
+  claims_at: {
+    doc: "The paper's pairwise claims, judged on per-seed paired differences. Each pair of rows " +
+      "the paper orders on a metric (`paper_values`: `better` reports more than `worse`) is a " +
+      "claim; runs of one seed share initialisation and data order, so each seed both rows " +
+      "finished gives one difference `better - worse` (eval split, finite values; runs of one " +
+      "seed averaged). A paired-t 95 % CI over those differences gives the verdict: " +
+      "`reproduced` when it lies above 0, `reversed` when below 0, `equivalent` when inside " +
+      "[-delta, +delta], `unresolved` otherwise (and always when n < 2). Assumes normal " +
+      "differences and independent seeds.",
+    params: { delta: "Equivalence margin in the metric's units (1.0 = one IoU point)." },
+    columns: {
+      ablation: "Ablation name.",
+      metric: "Metric the paper orders the two rows on.",
+      better: "Variant the paper reports higher.",
+      worse: "Variant the paper reports lower.",
+      n: "Seeds both variants have finished with a value.",
+      mean_diff: "Mean of better - worse over those seeds; NULL when n = 0.",
+      ci95_low: "mean_diff - t(0.975, n - 1) * sd / sqrt(n); NULL when n < 2.",
+      ci95_high: "mean_diff + t(0.975, n - 1) * sd / sqrt(n); NULL when n < 2.",
+      verdict: "reproduced, reversed, equivalent or unresolved.",
+      seeds_needed: "For an unresolved claim with n >= 2: the smallest total n at which a CI " +
+        "with the observed sd and mean_diff would give a verdict; NULL otherwise or beyond " +
+        `${T_CRIT_MAX_DF + 1} seeds.`,
+    },
+    sql: `
+WITH pairs AS (
+  SELECT a.ablation, a.metric, a.variant AS better, b.variant AS worse,
+         a.value AS paper_better, b.value AS paper_worse
+  FROM paper_values a
+  JOIN paper_values b ON b.ablation = a.ablation AND b.metric = a.metric AND a.value > b.value
+), per_seed AS (
+  SELECT rv.ablation, rv.variant, rv.seed, r.metric, avg(r.value) AS value
+  FROM run_variants rv
+  JOIN runs ON runs.id = rv.run_id AND runs.status = 'finished'
+  JOIN results r ON r.run_id = rv.run_id AND r.split = 'eval' AND isfinite(r.value)
+  GROUP BY ALL
+), diffs AS (
+  SELECT p.ablation, p.metric, p.better, p.worse, x.value - y.value AS d
+  FROM pairs p
+  JOIN per_seed x ON x.ablation = p.ablation AND x.variant = p.better AND x.metric = p.metric
+  JOIN per_seed y ON y.ablation = p.ablation AND y.variant = p.worse AND y.metric = p.metric
+    AND y.seed = x.seed
+), agg AS (
+  SELECT p.ablation, p.metric, p.better, p.worse, p.paper_better, p.paper_worse,
+         count(d.d) AS n, avg(d.d) AS mean_diff, stddev_samp(d.d) AS sd
+  FROM pairs p
+  LEFT JOIN diffs d
+    ON d.ablation = p.ablation AND d.metric = p.metric AND d.better = p.better
+    AND d.worse = p.worse
+  GROUP BY ALL
+), ci AS (
+  SELECT agg.*,
+         agg.mean_diff - coalesce(t_crit.t, ${Z_975}) * agg.sd / sqrt(agg.n) AS ci95_low,
+         agg.mean_diff + coalesce(t_crit.t, ${Z_975}) * agg.sd / sqrt(agg.n) AS ci95_high
+  FROM agg
+  LEFT JOIN t_crit ON t_crit.df = agg.n - 1
+), judged AS (
+  SELECT ci.*,
+         CASE WHEN ci95_low > 0 THEN 'reproduced'
+              WHEN ci95_high < 0 THEN 'reversed'
+              WHEN ci95_low >= -delta AND ci95_high <= delta THEN 'equivalent'
+              ELSE 'unresolved' END AS verdict
+  FROM ci
+)
+SELECT ablation, metric, better, worse, n, mean_diff, ci95_low, ci95_high, verdict,
+       CASE WHEN verdict = 'unresolved' AND n >= 2 THEN (
+         SELECT min(k.df + 1) FROM t_crit k
+         WHERE k.df + 1 > judged.n
+           AND (k.t * judged.sd / sqrt(k.df + 1) < abs(judged.mean_diff)
+             OR abs(judged.mean_diff) + k.t * judged.sd / sqrt(k.df + 1) <= delta)
+       ) END AS seeds_needed
+FROM judged
+ORDER BY ablation, metric, paper_better DESC, paper_worse DESC, better, worse`,
+  },
+  claims: {
+    doc: "`claims_at(1.0)`: the paper's claims judged with an equivalence margin of one point.",
+    columns: {
+      "ablation, metric, better, worse, n": "As in `claims_at`.",
+      "mean_diff, ci95_low, ci95_high": "As in `claims_at`.",
+      "verdict, seeds_needed": "As in `claims_at`, with delta = 1.0.",
+    },
+    sql: `
+SELECT * FROM claims_at(1.0)`,
+  },
 } as const satisfies { readonly [name: string]: ViewDef };
 
 /** A view of the store. */
@@ -312,7 +430,9 @@ function createTableSql(name: string, table: TableDef): string {
 }
 
 function createViewSql(name: string, view: ViewDef): string {
-  return `CREATE OR REPLACE VIEW ${quoteIdent(name)} AS${view.sql}`;
+  if (view.params === undefined) return `CREATE OR REPLACE VIEW ${quoteIdent(name)} AS${view.sql}`;
+  const params = Object.keys(view.params).map(quoteIdent).join(", ");
+  return `CREATE OR REPLACE MACRO ${quoteIdent(name)}(${params}) AS TABLE${view.sql}`;
 }
 
 /** Every DDL statement of the schema, tables first, then views. Idempotent. */
@@ -354,7 +474,13 @@ function schemaDoc(): string {
   }
   const views: [string, ViewDef][] = Object.entries(VIEWS);
   for (const [name, view] of views) {
-    out.push(`### view \`${name}\``, "", view.doc, "");
+    if (view.params === undefined) out.push(`### view \`${name}\``, "", view.doc, "");
+    else {
+      out.push(`### table macro \`${name}(${Object.keys(view.params).join(", ")})\``, "");
+      out.push(view.doc, "");
+      for (const [param, doc] of Object.entries(view.params)) out.push(`- \`${param}\`: ${doc}`);
+      out.push("");
+    }
     out.push("| column | meaning |", "| --- | --- |");
     for (const [column, doc] of Object.entries(view.columns)) {
       out.push(`| \`${column}\` | ${doc} |`);
@@ -362,12 +488,21 @@ function schemaDoc(): string {
     out.push("");
   }
   out.push(
-    "Example:",
+    "Examples:",
     "",
     "```sql",
     "SELECT variant, metric, n, round(mean, 2) AS mean, round(std, 2) AS std, paper, " +
       "round(delta, 2) AS delta",
     "FROM variant_summary WHERE ablation = 'token-bank' ORDER BY metric, variant;",
+    "",
+    "-- every seed of every row of Table IX, the runs it shares with other tables included",
+    `SELECT variant, seed, status, round("hIoU", 1) AS hIoU FROM ablation_runs`,
+    "WHERE ablation = 'token-bank' ORDER BY paper_row, seed;",
+    "",
+    "-- the paper's claims on hIoU, judged on paired seeds (margin 0.5 points instead of 1)",
+    "SELECT better, worse, n, round(mean_diff, 2) AS diff, round(ci95_low, 2) AS lo, " +
+      "round(ci95_high, 2) AS hi, verdict, seeds_needed",
+    "FROM claims_at(0.5) WHERE ablation = 'aggregation' AND metric = 'hIoU';",
     "```",
     "",
   );
