@@ -179,3 +179,33 @@ export function pngBadSize(width: number, height: number): string {
 export function pngBadChannels(channels: number): string {
   return `PNG channels must be 1, 3 or 4, got ${channels}`;
 }
+
+/** An image file the decoders cannot read. */
+export function imageUndecodable(file: string, why: string): string {
+  return `Cannot decode image "${file}": ${why}`;
+}
+
+/** An image file in a format variant the reader does not take. */
+export function imageUnsupported(file: string, what: string): string {
+  return `Cannot read image "${file}": ${what} is not supported (expected 8-bit)`;
+}
+
+/** A dataset folder lacks a file or folder of its layout. */
+export function datasetFileMissing(dataset: string, dir: string, path: string): string {
+  return `${dataset} folder "${dir}" has no ${path}`;
+}
+
+/** A split list names no samples. */
+export function datasetSplitEmpty(dataset: string, file: string): string {
+  return `${dataset} split list "${file}" names no images`;
+}
+
+/** A label map and its image differ in size. */
+export function labelSizeMismatch(labels: string, image: string): string {
+  return `Label map "${labels}" and image "${image}" differ in size`;
+}
+
+/** A label value outside the dataset's classes. */
+export function labelOutOfRange(file: string, value: number, classes: number): string {
+  return `Label map "${file}" holds value ${value}, not a class id below ${classes} or 255 (ignore)`;
+}

@@ -52,9 +52,9 @@ export interface PlacedItem {
   readonly size: number;
 }
 
-/** A composed scene: a grey image and its label maps. */
+/** A scene: an image (grey, or RGB for photo datasets) and its label maps. */
 export interface Scene {
-  /** `height * width` intensities in [0, 1], row-major. */
+  /** `height * width * channels` values in [0, 1], row-major, channels last. */
   readonly image: Float32Array;
   /** Ground truth over ALL classes: class id per pixel, or `IGNORE_LABEL` for background. */
   readonly fullLabels: Uint8Array;
@@ -64,15 +64,21 @@ export interface Scene {
    * evaluation is always scored on `fullLabels`.
    */
   readonly labels: Uint8Array;
+  /** The items a composed scene is made of (empty for photographs). */
   readonly items: readonly PlacedItem[];
 }
 
-/** A source of segmentation samples; fashion-scenes is one, a VOC-layout folder could be another. */
+/**
+ * A source of segmentation samples: fashion-scenes (grey), or a PASCAL VOC or COCO-Stuff folder
+ * (RGB photographs).
+ */
 export interface SegmentationDataset {
   readonly name: string;
   readonly classNames: readonly string[];
   readonly height: number;
   readonly width: number;
+  /** Image channels: 1 (grey) when absent, 3 for RGB. */
+  readonly channels?: number;
   readonly length: number;
   /** Deterministic: the same index gives the same scene. */
   get(index: number): Scene;
