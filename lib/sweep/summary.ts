@@ -1,12 +1,19 @@
 /**
  * The table a sweep ends with, one per ablation: each variant's paper value beside the measured
  * mean ± the half-width of its 95% confidence interval (Student t over seeds), read from the
- * store's `variant_summary` view.
+ * store's `variant_summary` view; then the paper's claims judged on paired seeds (`claims_at`).
  *
  * @module
  */
 import type { Ablation } from "../spec/define.ts";
-import { readPaperValues, readVariantSummary } from "../track/ablation_rows.ts";
+import {
+  type ClaimRow,
+  ClaimVerdict,
+  DEFAULT_DELTA,
+  readClaims,
+  readPaperValues,
+  readVariantSummary,
+} from "../track/ablation_rows.ts";
 import type { RunStore } from "../track/store.ts";
 
 /** One cell group of the table: a variant's metric. */
@@ -21,8 +28,31 @@ export interface SummaryCell {
 /** `variant -> metric -> cell` for one ablation. */
 export type SummaryCells = ReadonlyMap<string, ReadonlyMap<string, SummaryCell>>;
 
-/** An ablation's cells: its `variant_summary` rows, and its paper values nobody has measured. */
-export async function readSummary(store: RunStore, ablation: string): Promise<SummaryCells> {
+/** What a sweep prints for one ablation: its cells and the paper's claims judged on paired seeds. */
+export interface Summary {
+  readonly cells: SummaryCells;
+  readonly claims: readonly ClaimRow[];
+  /** The equivalence margin the claims were judged with. */
+  readonly delta: number;
+}
+
+/**
+ * An ablation's cells (its `variant_summary` rows, and its paper values nobody has measured) and
+ * its claims at equivalence margin `delta`.
+ */
+export async function readSummary(
+  store: RunStore,
+  ablation: string,
+  delta: number = DEFAULT_DELTA,
+): Promise<Summary> {
+  return {
+    cells: await readCells(store, ablation),
+    claims: await readClaims(store, ablation, delta),
+    delta,
+  };
+}
+
+async function readCells(store: RunStore, ablation: string): Promise<SummaryCells> {
   const cells = new Map<string, Map<string, SummaryCell>>();
   const put = (variant: string, metric: string, cell: SummaryCell) => {
     if (!cells.has(variant)) cells.set(variant, new Map());
@@ -65,9 +95,11 @@ function pad(rows: string[][]): string[] {
 
 /**
  * The table of `ablation` as text: a row per variant (spec order), per metric the paper's value
- * and the measured mean ± 95% CI half-width, and the number of seeds.
+ * and the measured mean ± 95% CI half-width, and the number of seeds; then one line per claim of
+ * the paper with its paired verdict.
  */
-export function formatSummary(ablation: Ablation, cells: SummaryCells): string {
+export function formatSummary(ablation: Ablation, summary: Summary): string {
+  const { cells } = summary;
   const header = ["variant", "n"];
   for (const metric of ablation.metrics) header.push(`${metric} paper`, `${metric} measured`);
   const rows = [header];
@@ -85,5 +117,50 @@ export function formatSummary(ablation: Ablation, cells: SummaryCells): string {
     `Table ${ablation.table}: ${ablation.title} (${ablation.name})`,
     ...pad(rows).map((line) => `  ${line}`),
     "  measured: mean ± half-width of the 95% CI (Student t) over n seeds; no CI when n = 1",
+    ...formatClaims(summary),
   ].join("\n");
+}
+
+/** A signed value with one decimal: `+0.4`, `-2.5`, `0.0`. */
+function signed(value: number): string {
+  const text = value.toFixed(1);
+  if (/^-?0\.0$/.test(text)) return "0.0";
+  return value > 0 ? `+${text}` : text;
+}
+
+/** A paired difference with its CI: `-2.5 [-3.4, -1.6]`, `+2.0` (one seed), or `-`. */
+export function formatDifference(claim: ClaimRow): string {
+  if (claim.meanDiff === null) return "-";
+  const diff = signed(claim.meanDiff);
+  if (claim.ci95Low === null || claim.ci95High === null) return diff;
+  return `${diff} [${signed(claim.ci95Low)}, ${signed(claim.ci95High)}]`;
+}
+
+/**
+ * The claims of the paper ("a > b" on a metric) as lines: per-seed paired difference a - b, its
+ * 95% CI, the verdict and, when unresolved, the seeds that would resolve it; then the count per
+ * verdict. Nothing when the paper orders no pair.
+ */
+export function formatClaims(summary: Summary): string[] {
+  if (summary.claims.length === 0) return [];
+  const rows = [["claim (paper)", "metric", "n", "a - b [95% CI]", "verdict", "seeds needed"]];
+  for (const c of summary.claims) {
+    rows.push([
+      `${c.better} > ${c.worse}`,
+      c.metric,
+      String(c.n),
+      formatDifference(c),
+      c.verdict,
+      c.seedsNeeded === null ? "" : String(c.seedsNeeded),
+    ]);
+  }
+  const counts = ClaimVerdict.map((v) =>
+    `${summary.claims.filter((c) => c.verdict === v).length} ${v}`
+  );
+  return [
+    `  The paper's claims, paired over the seeds both rows finished (equivalent: CI inside ` +
+    `±${formatValue(summary.delta)}):`,
+    ...pad(rows).map((line) => `    ${line}`),
+    `  claims: ${counts.join(", ")}`,
+  ];
 }

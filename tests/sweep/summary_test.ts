@@ -6,9 +6,10 @@ import { assert } from "../../lib/_std.ts";
 import { loadAblation } from "../../lib/spec/registry.ts";
 import { paperValue } from "../../lib/spec/paper_tables.ts";
 import { formatMeasured, formatSummary, readSummary } from "../../lib/sweep/summary.ts";
+import { readClaims } from "../../lib/track/ablation_rows.ts";
 import { paperValueRows } from "../../lib/sweep/sweep.ts";
 import { RunStore } from "../../lib/track/store.ts";
-import { sampleRecord } from "../track/_helpers.ts";
+import { sampleRecord, tempDir } from "../track/_helpers.ts";
 
 Deno.test("paperValueRows() gives the paper's value of every metric of every row with a paper row", async () => {
   const tokenBank = await loadAblation("token-bank");
@@ -66,7 +67,56 @@ Deno.test("formatSummary() puts each variant's paper value beside its measured m
       lines[4]!,
       new RegExp(`^ {2}6 +3 +${p("6", "hIoU")} +42\\.0 ± 5\\.0 +${p("6", "sIoU")} +-`),
     );
-    assert.equal(lines.length, 7);
+    assert.equal(
+      lines[6],
+      "  measured: mean ± half-width of the 95% CI (Student t) over n seeds; no CI when n = 1",
+    );
+    // Then the paper's claims: none measured yet besides "6", so every one is unresolved.
+    assert.match(lines[7]!, /^ {2}The paper's claims, paired over the seeds both rows finished/);
+    const claims = await readClaims(store, "token-bank");
+    assert.equal(lines.length, 7 + 2 + claims.length + 1);
+    assert.equal(
+      lines.at(-1),
+      `  claims: 0 reproduced, 0 reversed, 0 equivalent, ${claims.length} unresolved`,
+    );
+  } finally {
+    await store.close();
+  }
+});
+
+Deno.test("formatSummary() ends with each claim's paired difference, CI, verdict and the seeds it needs", async () => {
+  await using area = await tempDir();
+  const aggregation = await loadAblation("aggregation");
+  const store = await RunStore.open(`${area.dir}/runs.duckdb`);
+  try {
+    await store.setPaperValues(paperValueRows([aggregation]));
+    // mean - attention = 2.7, 2.1, 2.7 hIoU (the issue's quick-preset measurement).
+    const hiou = { attention: [21.0, 14.4, 29.1], mean: [23.7, 16.5, 31.8], max: [20, 20, 17] };
+    for (const [variant, values] of Object.entries(hiou)) {
+      for (const [seed, value] of values.entries()) {
+        await store.ingestRecord(sampleRecord({
+          hash: `${variant}-${seed}`,
+          ablation: "aggregation",
+          variant,
+          seed,
+          results: [{ split: "eval", metric: "hIoU", value }],
+        }));
+      }
+    }
+    const lines = formatSummary(aggregation, await readSummary(store, "aggregation")).split("\n");
+    const line = (claim: string) => lines.find((l) => l.trimStart().startsWith(`${claim} `));
+    assert.match(line("attention > mean")!, / hIoU +3 +-2\.5 \[-3\.4, -1\.6\] +reversed$/);
+    // attention - max = 1.0, -5.6, 12.1: wide, so unresolved, and the seeds that would settle it.
+    const [wide] = (await readClaims(store, "aggregation")).filter((c) =>
+      c.better === "attention" && c.worse === "max" && c.metric === "hIoU"
+    );
+    assert.equal(wide!.verdict, "unresolved");
+    assert.match(line("attention > max")!, new RegExp(` unresolved +${wide!.seedsNeeded}$`));
+    const total = (await readClaims(store, "aggregation")).length;
+    assert.equal(
+      lines.at(-1),
+      `  claims: 0 reproduced, 1 reversed, 0 equivalent, ${total - 1} unresolved`,
+    );
   } finally {
     await store.close();
   }
