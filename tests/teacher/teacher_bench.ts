@@ -90,7 +90,7 @@ export async function bench(): Promise<void> {
   console.log("step kernels (profiled, ms):");
   for (const [name, ms] of [...byKernel].sort((x, y) => y[1] - x[1]).slice(0, 10)) {
     console.log(
-      `  ${name.padEnd(16)} ${ms.toFixed(1).padStart(8)}  ${(100 * ms / total).toFixed(1)} %`,
+      `  ${name.padEnd(22)} ${ms.toFixed(1).padStart(8)}  ${(100 * ms / total).toFixed(1)} %`,
     );
   }
   tf.dispose([a, b, images]);
