@@ -28,7 +28,7 @@ export interface RunData {
 
 /** Options of {@linkcode loadRunData}. */
 export interface LoadRunDataOptions {
-  /** Fashion-MNIST folder (default: the Debian package, else the embedded test split). */
+  /** Fashion-MNIST folder. @default {the embedded test split, data/fashion-mnist/} */
   readonly dataDir?: string;
 }
 

@@ -45,8 +45,7 @@ export const SCENES = defineTask({
     data: text({
       value: "DIR",
       default: null,
-      defaultText: `/usr/share/datasets/fashion-mnist when installed, else the embedded test
-        split in data/fashion-mnist/`,
+      defaultText: "the test split embedded in data/fashion-mnist/",
       description: "Fashion-MNIST folder with train-*/t10k-* IDX files, .gz or plain",
     }),
     split: choice(SceneSplit, { default: "both", description: "Which scene sets" }),

@@ -70,7 +70,7 @@ export const TEACHER = defineTask({
     data: text({
       value: "DIR",
       default: null,
-      defaultText: "the Debian set when installed, else the embedded test split",
+      defaultText: "the embedded test split",
       description: "Fashion-MNIST folder",
     }),
     batch: integer({ min: 1, default: 32, description: "train: items per kind per step" }),

@@ -1,11 +1,10 @@
 /**
- * Loads Fashion-MNIST as one `ItemSet`, from the first of these that applies:
- *
- * 1. `dataDir`, when given (a missing directory or file is an error, never a silent fallback);
- * 2. the Debian package `dataset-fashion-mnist` at `/usr/share/datasets/fashion-mnist` (train +
- *    t10k, 70,000 items), when that directory exists;
- * 3. the embedded copy of the t10k split in the repository's `data/fashion-mnist/` (10,000 items),
- *    found relative to this module, so it works from any working directory.
+ * Loads Fashion-MNIST as one `ItemSet`: from `dataDir` when it is given (a missing directory or
+ * file is an error, never a silent fallback), else from the embedded copy of the t10k split in the
+ * repository's `data/fashion-mnist/` (10,000 items), found relative to this module so it works
+ * from any working directory. The default is the same on every machine: other data, such as the
+ * Debian package `dataset-fashion-mnist` (`DEBIAN_DIR`, train + t10k, 70,000 items), are used only
+ * when asked for (`--data DIR`), and the source line says which were loaded.
  *
  * A directory may hold the `train-*` pair, the `t10k-*` pair or both, each file gzipped (`.gz`) or
  * plain. When both pairs are present the items are `train` (in file order) followed by `t10k`.
@@ -13,12 +12,13 @@
  *
  * @module
  */
+import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { FASHION_CLASSES, type ItemSet } from "./types.ts";
 import { readIdxImages, readIdxLabels } from "./idx.ts";
 import * as msg from "./messages.ts";
 
-/** Where the Debian package `dataset-fashion-mnist` installs the full set. */
+/** Where the Debian package `dataset-fashion-mnist` installs the full set (pass it as `dataDir`). */
 export const DEBIAN_DIR = "/usr/share/datasets/fashion-mnist";
 
 /** The embedded t10k split shipped in the repository (`data/fashion-mnist/`). */
@@ -31,16 +31,17 @@ export const FASHION_SPLITS = ["train", "t10k"] as const;
 
 /** Options of {@linkcode loadFashionMnist}. */
 export interface LoadFashionMnistOptions {
-  /** Directory to load from; when given, nothing else is tried. @default undefined */
+  /** Directory to load from. @default EMBEDDED_DIR */
   dataDir?: string;
-  /** Directory tried when `dataDir` is not given. @default DEBIAN_DIR */
-  debianDir?: string;
 }
 
 /** The loaded items and a line that says where they came from. */
 export interface LoadedFashionMnist {
   items: ItemSet;
-  /** E.g. `Debian dataset-fashion-mnist "/usr/share/datasets/fashion-mnist": train + t10k, 70000 items`. */
+  /**
+   * E.g. `embedded "/repo/data/fashion-mnist/": t10k, 10000 items` or
+   * `Debian dataset-fashion-mnist "/usr/share/datasets/fashion-mnist": train + t10k, 70000 items`.
+   */
   source: string;
 }
 
@@ -140,14 +141,14 @@ function loadCached(dir: string): Promise<ItemSet & { splits: string[] }> {
 }
 
 /**
- * Loads Fashion-MNIST (see the module header for the order of sources).
+ * Loads Fashion-MNIST from `options.dataDir`, else the embedded t10k split (see the module header).
  *
  * @example
  * ```ts
  * import { assert } from "../_std.ts";
  * import { loadFashionMnist } from "./fashion_mnist.ts";
  * const { items, source } = await loadFashionMnist();
- * assert.ok(items.size === 28 && items.count >= 10000, source);
+ * assert.ok(items.size === 28 && items.count === 10000 && source.startsWith("embedded "), source);
  * ```
  * @throws {Deno.errors.NotFound} When `dataDir` or one file of a pair is missing (named).
  * @throws {SyntaxError} When a file is not valid IDX (named, with what is wrong).
@@ -155,18 +156,12 @@ function loadCached(dir: string): Promise<ItemSet & { splits: string[] }> {
 export async function loadFashionMnist(
   options: LoadFashionMnistOptions = {},
 ): Promise<LoadedFashionMnist> {
-  let dir: string;
-  let kind: string;
-  if (options.dataDir !== undefined) {
-    dir = options.dataDir;
-    kind = "directory";
-  } else if (await isDirectory(options.debianDir ?? DEBIAN_DIR)) {
-    dir = options.debianDir ?? DEBIAN_DIR;
-    kind = "Debian dataset-fashion-mnist";
-  } else {
-    dir = EMBEDDED_DIR;
-    kind = "embedded";
-  }
+  const dir = options.dataDir ?? EMBEDDED_DIR;
   const { splits, ...items } = await loadCached(dir);
+  const kind = resolve(dir) === resolve(EMBEDDED_DIR)
+    ? "embedded"
+    : resolve(dir) === DEBIAN_DIR
+    ? "Debian dataset-fashion-mnist"
+    : "directory";
   return { items, source: `${kind} "${dir}": ${splits.join(" + ")}, ${items.count} items` };
 }

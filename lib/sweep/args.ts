@@ -39,9 +39,9 @@ export const SWEEP = defineTask({
       name: "data",
       value: "DIR",
       default: null,
-      defaultText: `the Debian package's full set when installed, else the split embedded in
-        data/fashion-mnist/`,
-      description: "Fashion-MNIST folder",
+      defaultText: "the test split embedded in data/fashion-mnist/",
+      description: `Fashion-MNIST folder, e.g. /usr/share/datasets/fashion-mnist for Debian's
+        full 70k set (the data are part of each run's identity)`,
     }),
     specsDir: text({
       group,

@@ -3,7 +3,7 @@ import { createFashionBenchmark } from "../../lib/data/benchmark.ts";
 import { loadFashionMnist } from "../../lib/data/fashion_mnist.ts";
 import { IGNORE_LABEL } from "../../lib/data/types.ts";
 
-const { items } = await loadFashionMnist({ debianDir: "/nonexistent/debian" });
+const { items } = await loadFashionMnist();
 
 Deno.test("createFashionBenchmark() builds training scenes from training items and evaluation scenes from held-out items only", () => {
   const bench = createFashionBenchmark(items, { seed: 2, trainScenes: 300, evalScenes: 300 });

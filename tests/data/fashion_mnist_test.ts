@@ -78,8 +78,8 @@ Deno.test("loadFashionMnist() rejects items that are not square", async () => {
   });
 });
 
-Deno.test("loadFashionMnist() falls back to the embedded t10k split when the Debian directory is absent", async () => {
-  const { items, source } = await loadFashionMnist({ debianDir: "/nonexistent/debian" });
+Deno.test("loadFashionMnist() loads the embedded t10k split by default, on every machine", async () => {
+  const { items, source } = await loadFashionMnist();
   assert.equal(items.count, 10000);
   assert.equal(items.size, 28);
   assert.equal(items.images.length, 10000 * 28 * 28);
@@ -88,6 +88,11 @@ Deno.test("loadFashionMnist() falls back to the embedded t10k split when the Deb
   const perClass = new Array(10).fill(0);
   for (const label of items.labels) perClass[label]++;
   assert.deepEqual(perClass, new Array(10).fill(1000));
+});
+
+Deno.test("loadFashionMnist() names the embedded copy as embedded however its folder is spelled", async () => {
+  const { source } = await loadFashionMnist({ dataDir: `${EMBEDDED_DIR}/../fashion-mnist` });
+  assert.equal(source, `embedded "${EMBEDDED_DIR}/../fashion-mnist": t10k, 10000 items`);
 });
 
 const debianPresent = (() => {
@@ -99,10 +104,11 @@ const debianPresent = (() => {
 })();
 
 Deno.test({
-  name: "loadFashionMnist() prefers the Debian 70k set when it is installed",
+  name: "loadFashionMnist() uses the installed Debian 70k set only when asked for",
   ignore: !debianPresent,
   fn: async () => {
-    const { items, source } = await loadFashionMnist();
+    assert.equal((await loadFashionMnist()).items.count, 10000);
+    const { items, source } = await loadFashionMnist({ dataDir: DEBIAN_DIR });
     assert.equal(items.count, 70000);
     assert.equal(source, `Debian dataset-fashion-mnist "${DEBIAN_DIR}": train + t10k, 70000 items`);
   },

@@ -143,7 +143,7 @@ Deno.test("the default scene options are the benchmark's: 64 px, 2-4 items of 20
   });
 });
 
-const { items } = await loadFashionMnist({ debianDir: "/nonexistent/debian" });
+const { items } = await loadFashionMnist();
 const partition = partitionItems(items, { seed: 1 });
 
 Deno.test("FashionScenes.get() gives byte-identical scenes for the same seed and index", () => {
