@@ -15,7 +15,12 @@ const REPORTS = new URL("../../reports/", import.meta.url);
 
 async function report(args: RequestOf<typeof REPORT>): Promise<void> {
   const definition: ReportDefinition = (await import(new URL("paper.ts", REPORTS).href)).default;
-  const result = await renderReport(args.target, { db: args.db, outDir: args.out, definition });
+  const result = await renderReport(args.target, {
+    db: args.db,
+    outDir: args.out,
+    delta: args.delta,
+    definition,
+  });
   for (const warning of result.warnings) console.warn(`Warning: ${warning}`);
   for (const page of result.pages) {
     console.log(`${page.path}  (${page.rows} rows, ${page.finishedRuns} finished runs)`);

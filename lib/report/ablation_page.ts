@@ -7,7 +7,7 @@
  */
 import {
   type Agreement,
-  CLAIM_OUTCOME_LABEL,
+  type Claim,
   ClaimOutcome,
   computeAgreement,
   describeGroup,
@@ -19,6 +19,8 @@ import { Msg } from "./messages.ts";
 import type { SampleFigure } from "./samples.ts";
 import { summarizeSettings } from "./settings.ts";
 import type { ShownTeacherCard } from "./teacher_card.ts";
+import { extraMetricsTable, fmtSigned, mainTable } from "./main_table.ts";
+import { CLASS_LEGEND } from "./samples.ts";
 import {
   classIouSpec,
   fmt,
@@ -26,7 +28,6 @@ import {
   lossCurvesSpec,
   metricCurvesSpec,
   summarizeCurves,
-  tableSpec,
 } from "./vega_specs.ts";
 
 /** A paper table as printed: row names and one value per column. */
@@ -68,7 +69,7 @@ export interface AblationPageContext {
 export function pageAgreements(data: ReportData): Agreement[] {
   const metrics = data.metrics.filter((m) => data.paper.some((p) => p.metric === m));
   return metrics.map((metric) =>
-    computeAgreement(data.summary, { metric, variants: data.variants })
+    computeAgreement(data.summary, { metric, variants: data.variants, paired: data.claims })
   );
 }
 
@@ -89,20 +90,15 @@ export function ablationPage(
   const title = `${tableName} \u00b7 ${data.ablation}`;
   const charts: PageChart[] = [];
 
-  charts.push({
-    id: "table",
-    spec: tableSpec({
-      title: context.paperTitle ?? data.ablation,
-      variants: data.variants,
-      metrics: data.metrics,
-      summary: data.summary,
-      agreements,
-    }),
-  });
-  if (data.summary.length > 0) {
+  const measuredMain = data.summary.some((r) => r.n > 0 && data.mainMetrics.includes(r.metric));
+  if (measuredMain) {
     charts.push({
       id: "intervals",
-      spec: intervalSpec({ variants: data.variants, metrics: data.metrics, summary: data.summary }),
+      spec: intervalSpec({
+        variants: data.variants,
+        metrics: data.mainMetrics,
+        summary: data.summary,
+      }),
     });
   }
   const curves = summarizeCurves(data.curves);
@@ -139,10 +135,20 @@ export function ablationPage(
       `
       : null}
     <h2 id="agreement">Agreement with the paper</h2>
-    ${agreementSection(headline, agreements)}
+    ${agreementSection(headline, agreements, data.delta)}
     <h2 id="table-section">The table, paper beside measured</h2>
-    <div class="chart" id="table" data-chart="table" data-rows="${data.variants.length}"></div>
+    ${mainTable(context.paperTitle ?? data.ablation, {
+      variants: data.variants,
+      metrics: data.mainMetrics,
+      summary: data.summary,
+      agreements,
+    })}
     ${rowNames(data.variants, context.paperRows)}
+    ${extraMetricsTable(
+      data.variants,
+      data.metrics.filter((m) => !data.mainMetrics.includes(m)),
+      data.summary,
+    )}
     ${printedTable(context.paperTable)}
     ${chartDiv("intervals")}
     <p class="muted">${COMPARABILITY_NOTE}</p>
@@ -188,7 +194,10 @@ function printedTable(table: PrintedTable | null): SafeHtml | null {
   if (table === null) return null;
   return html`
     <details id="paper-table">
-      <summary>The paper's Table ${table.id} as printed (${table.rows.length} rows)</summary>
+      <summary>The paper's Table ${table.id} as printed (${plural(
+        table.rows.length,
+        "row",
+      )})</summary>
       <table class="plain">
         <thead>
           <tr><th>row</th>${table.columns.map((c) => html`<th>${c}</th>`)}</tr>
@@ -203,6 +212,20 @@ function printedTable(table: PrintedTable | null): SafeHtml | null {
   `;
 }
 
+/**
+ * `1 row`, `4 rows`.
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "../_std.ts";
+ * import { plural } from "./ablation_page.ts";
+ * assertEquals([plural(1, "row"), plural(4, "row")], ["1 row", "4 rows"]);
+ * ```
+ */
+export function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? "" : "s"}`;
+}
+
 function metaLine(data: ReportData, context: AblationPageContext): SafeHtml {
   const counts = new Map<string, number>();
   for (const r of data.runs) counts.set(r.status, (counts.get(r.status) ?? 0) + 1);
@@ -213,7 +236,11 @@ function metaLine(data: ReportData, context: AblationPageContext): SafeHtml {
   }. Database <code>${context.dbPath}</code>, read ${context.generatedAt.toISOString()}.`;
 }
 
-function agreementSection(headline: Agreement | null, all: readonly Agreement[]): SafeHtml {
+function agreementSection(
+  headline: Agreement | null,
+  all: readonly Agreement[],
+  delta: number,
+): SafeHtml {
   if (headline === null) {
     return html`<p class="muted">The paper reports no values for this ablation, so there is
 nothing to agree with.</p>`;
@@ -222,49 +249,26 @@ nothing to agree with.</p>`;
     return html`<p class="muted" id="tau" data-tau="n/a">Nothing to compare yet: no row with a
       paper value has been measured. The paper's best on ${headline.metric}: ${
       headline.paperBest.join(", ") || "–"
-    }; it makes ${headline.claims.length} pairwise claims on this metric.</p>`;
+    }; it makes ${plural(headline.claims.length, "pairwise claim")} on this metric.</p>`;
   }
   const tauText = headline.tau === null ? "n/a" : headline.tau.toFixed(2);
   const others = all.filter((a) => a !== headline);
-  const claims = headline.claims;
-  const reproduced = headline.outcomes.reproduced;
+  const counts = (a: Agreement) => ClaimOutcome.map((o) => `${a.outcomes[o]} ${o}`).join(", ");
   return html`
     <p><span class="big" id="tau" data-tau="${tauText}">Kendall τ<sub>b</sub> = ${tauText}</span>
     <span class="muted"> on ${headline.metric}: the paper's ranking of the ${headline.ranked.length}
-    measured variants against the measured ranking (${headline.concordant} pairs concordant,
-    ${headline.discordant} discordant${headline.tau === null
+    measured variants against the measured ranking (${plural(headline.concordant, "pair")}
+    concordant, ${headline.discordant} discordant${headline.tau === null
       ? "; needs at least two measured variants that differ"
       : ""}).</span></p>
     <p>Paper's best: <b>${headline.paperBest.join(", ") ||
       "–"}</b>. Measured best: <b>${headline.measuredBest.join(", ") ||
-      "–"}</b>. Claims reproduced with 95% intervals apart: <b>${reproduced}</b> of ${claims
-      .length}.</p>
+      "–"}</b>. The paper's ${plural(headline.claims.length, "claim")} on ${headline.metric},
+    judged on paired seeds: <b id="verdicts">${counts(headline)}</b>.</p>
     ${headline.groups.length > 0
       ? html`
         <ul class="claims">${headline.groups.map((g) => html`<li>${describeGroup(g)}</li>`)}</ul>
-        <details>
-          <summary>Every pairwise claim on ${headline.metric}</summary>
-          <table class="plain">
-            <thead>
-              <tr>
-                <th>claim (paper)</th>
-                <th>paper</th>
-                <th>measured</th>
-                <th>outcome</th>
-              </tr>
-            </thead>
-            <tbody>${claims.map((c) =>
-              html`
-                <tr>
-                  <td>${c.winner} &gt; ${c.loser}</td>
-                  <td class="num">${fmt(c.paperWinner)} vs ${fmt(c.paperLoser)}</td>
-                  <td class="num">${fmt(c.measuredWinner)} vs ${fmt(c.measuredLoser)}</td>
-                  <td class="outcome-${c.outcome}">${CLAIM_OUTCOME_LABEL[c.outcome]}</td>
-                </tr>
-              `
-            )}</tbody>
-          </table>
-        </details>
+        ${claimsTable(all)}
       `
       : html`<p class="muted">The paper's table orders no pair of variants on ${headline.metric}.</p>`}
     ${others.length > 0
@@ -272,15 +276,60 @@ nothing to agree with.</p>`;
         others.map((a, i) =>
           html`${i > 0 ? "; " : ""}${a.metric}: τ<sub>b</sub> = ${
             a.tau === null ? "n/a" : a.tau.toFixed(2)
-          }, ${a.outcomes.reproduced} of ${a.claims.length} claims reproduced`
+          }, ${counts(a)}`
         )
       }.</p>`
       : null}
-    <p
-      class="meta">Outcomes: ${ClaimOutcome.map((o, i) =>
-        html`${i > 0 ? " · " : ""}<span class="outcome-${o}">${CLAIM_OUTCOME_LABEL[o]}</span>`
-      )}. A claim "a beats b" is every pair the paper's table orders; the intervals are Student-t 95%
-    intervals of the mean over seeds.</p>
+    <p class="meta">A claim "a beats b" is every pair the paper's table orders. Runs of one seed
+    share initialisation and data order, so each claim is judged on the per-seed differences a − b
+    over the seeds both rows finished: a paired-t 95% CI (assuming normal differences and
+    independent seeds; n ≥ 2) gives ${ClaimOutcome.map((o, i) =>
+      html`${i > 0 ? ", " : ""}<span class="outcome-${o}">${o}</span>`
+    )} (equivalent: the CI lies within ±${fmt(delta)} points). "Seeds needed" is the total n at
+    which the observed spread would resolve an unresolved claim. The same numbers are the SQL
+    macro <code>claims_at(${fmt(delta)})</code> of the database.</p>
+  `;
+}
+
+/** Every claim of every metric with its paired difference, CI, verdict and seeds needed. */
+function claimsTable(all: readonly Agreement[]): SafeHtml {
+  const claims = all.flatMap((a) => a.claims);
+  const ci = (c: Claim) =>
+    c.ci95Low === null || c.ci95High === null
+      ? "–"
+      : `[${fmtSigned(c.ci95Low)}, ${fmtSigned(c.ci95High)}]`;
+  return html`
+    <details id="claims" open>
+      <summary>Every pairwise claim, paired over seeds (${claims.length})</summary>
+      <table class="plain">
+        <thead>
+          <tr>
+            <th>metric</th>
+            <th>claim (paper)</th>
+            <th class="num">paper</th>
+            <th class="num">n</th>
+            <th class="num">a − b</th>
+            <th class="num">95% CI</th>
+            <th>verdict</th>
+            <th class="num">seeds needed</th>
+          </tr>
+        </thead>
+        <tbody>${claims.map((c) =>
+          html`
+            <tr>
+              <td>${c.metric}</td>
+              <td>${c.winner} &gt; ${c.loser}</td>
+              <td class="num">${fmt(c.paperWinner)} vs ${fmt(c.paperLoser)}</td>
+              <td class="num">${c.n}</td>
+              <td class="num">${fmtSigned(c.meanDiff)}</td>
+              <td class="num">${ci(c)}</td>
+              <td class="outcome-${c.outcome}">${c.n === 0 ? "not measured" : c.outcome}</td>
+              <td class="num">${c.seedsNeeded ?? ""}</td>
+            </tr>
+          `
+        )}</tbody>
+      </table>
+    </details>
   `;
 }
 
@@ -300,8 +349,13 @@ function samplesSection(samples: readonly SampleFigure[]): SafeHtml {
       `
     )
   }</div>
-<p class="meta">Colours: one per class; black is background (ignored); pseudo masks draw latent
-classes in extra colours.</p>`;
+<p class="meta legend" id="class-legend">${
+    CLASS_LEGEND.map((c) =>
+      html`<span class="swatch"><i style="background:${c.color}"></i>${c.label}</span>`
+    )
+  }</p>
+<p class="meta">Ground truth and prediction: one colour per class, black is background (ignored);
+pseudo masks draw the latent classes found on unannotated pixels in further colours.</p>`;
 }
 
 function settingsSection(data: ReportData): SafeHtml {

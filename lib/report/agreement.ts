@@ -3,31 +3,28 @@
  * - Kendall tau-b between the paper's and the measured ranking of the variants on one metric
  *   (hIoU by default), over the variants that have both values;
  * - the paper's claimed effects: every pair of variants the paper orders (a strictly higher value)
- *   is a claim "a beats b"; measured, the claim is reproduced when the means are in the same order
- *   and the 95 % intervals do not overlap, and contradicted when both hold the other way round.
+ *   is a claim "a beats b", judged by the store's `claims_at` macro on per-seed paired
+ *   differences a - b (runs of one seed share initialisation and data order): `reproduced` when
+ *   the paired-t 95 % CI lies above 0, `reversed` below 0, `equivalent` inside +/- delta,
+ *   `unresolved` otherwise.
  *
  * @module
  */
+import { type ClaimRow, ClaimVerdict } from "../track/ablation_rows.ts";
 import type { SummaryRow } from "./data.ts";
 import { kendallTauB } from "./kendall.ts";
 
-/** What the measurements say about one claim of the paper. */
-export const ClaimOutcome = [
-  "reproduced",
-  "same-order",
-  "reversed",
-  "contradicted",
-  "untested",
-] as const;
-export type ClaimOutcome = typeof ClaimOutcome[number];
+/** What the measurements say about one claim of the paper: the paired verdict. */
+export const ClaimOutcome = ClaimVerdict;
+/** A paired verdict on one claim. */
+export type ClaimOutcome = ClaimVerdict;
 
 /** A short label per outcome, for pages and charts. */
 export const CLAIM_OUTCOME_LABEL: Readonly<Record<ClaimOutcome, string>> = {
-  "reproduced": "reproduced (95% CIs apart)",
-  "same-order": "same order, CIs overlap",
-  "reversed": "not in the paper's order, CIs overlap",
-  "contradicted": "reversed, CIs apart",
-  "untested": "not measured",
+  "reproduced": "reproduced (paired CI above 0)",
+  "reversed": "reversed (paired CI below 0)",
+  "equivalent": "equivalent (paired CI within \u00b1delta)",
+  "unresolved": "unresolved",
 };
 
 /** The summary fields agreement reads. */
@@ -36,18 +33,22 @@ export type AgreementInput = Pick<
   "variant" | "metric" | "n" | "mean" | "ci95Low" | "ci95High" | "paper"
 >;
 
-/** One pairwise claim of the paper ("winner beats loser" on `metric`) and its measured outcome. */
+/** One pairwise claim of the paper ("winner beats loser" on `metric`) and its paired verdict. */
 export interface Claim {
   readonly metric: string;
   readonly winner: string;
   readonly loser: string;
   readonly paperWinner: number;
   readonly paperLoser: number;
-  readonly measuredWinner: number | null;
-  readonly measuredLoser: number | null;
-  /** Both intervals exist and do not overlap. */
-  readonly separated: boolean;
+  /** Seeds both variants finished. */
+  readonly n: number;
+  /** Mean of winner - loser over those seeds. */
+  readonly meanDiff: number | null;
+  readonly ci95Low: number | null;
+  readonly ci95High: number | null;
   readonly outcome: ClaimOutcome;
+  /** Total seeds that would resolve an unresolved claim at the observed spread, or null. */
+  readonly seedsNeeded: number | null;
 }
 
 /** The claims with the same winner, as the paper would state them: "6 beats 0, 2 and 14". */
@@ -86,6 +87,12 @@ export interface AgreementOptions {
    * Display order of variants (ties in the paper keep this order); defaults to first appearance.
    */
   readonly variants?: readonly string[];
+  /**
+   * The store's paired verdicts (`claims_at`), any metric; a claim without one is unmeasured
+   * (n = 0, unresolved).
+   * @default {[]}
+   */
+  readonly paired?: readonly ClaimRow[];
 }
 
 /**
@@ -97,9 +104,13 @@ export interface AgreementOptions {
  * import { computeAgreement } from "./agreement.ts";
  * const row = (variant: string, paper: number, mean: number) =>
  *   ({ variant, metric: "hIoU", n: 5, mean, ci95Low: mean - 1, ci95High: mean + 1, paper });
- * // Measured 6 > 0 > 14, as in the paper, with every pair's 95% CIs apart.
- * const a = computeAgreement([row("0", 41.0, 25), row("6", 42.3, 30), row("14", 40.9, 20)]);
- * assertEquals([a.tau, a.outcomes.reproduced], [1, 3]);
+ * // Measured 6 > 0 > 14, as in the paper; the store judged "6 beats 0" on paired seeds.
+ * const paired = [{ metric: "hIoU", better: "6", worse: "0", n: 5, meanDiff: 5, ci95Low: 4,
+ *   ci95High: 6, verdict: "reproduced", seedsNeeded: null } as const];
+ * const a = computeAgreement([row("0", 41.0, 25), row("6", 42.3, 30), row("14", 40.9, 20)], {
+ *   paired,
+ * });
+ * assertEquals([a.tau, a.outcomes.reproduced, a.outcomes.unresolved], [1, 1, 2]);
  * ```
  */
 export function computeAgreement(
@@ -121,11 +132,17 @@ export function computeAgreement(
   const both = withPaper.filter((r) => r.mean !== null && r.n > 0);
   const k = kendallTauB(both.map((r) => r.paper!), both.map((r) => r.mean!));
 
+  const paired = new Map(
+    (options.paired ?? []).filter((c) => c.metric === metric).map((c) => [
+      `${c.better}\u0000${c.worse}`,
+      c,
+    ]),
+  );
   const claims: Claim[] = [];
   for (const a of withPaper) {
     for (const b of withPaper) {
       if (!(a.paper! > b.paper!)) continue;
-      claims.push(judge(metric, a, b));
+      claims.push(judge(metric, a, b, paired.get(`${a.variant}\u0000${b.variant}`)));
     }
   }
   // Winners by the paper's value, best first; losers likewise.
@@ -162,38 +179,24 @@ export function computeAgreement(
   };
 }
 
-function judge(metric: string, a: AgreementInput, b: AgreementInput): Claim {
-  const base = {
+function judge(
+  metric: string,
+  a: AgreementInput,
+  b: AgreementInput,
+  row: ClaimRow | undefined,
+): Claim {
+  return {
     metric,
     winner: a.variant,
     loser: b.variant,
     paperWinner: a.paper!,
     paperLoser: b.paper!,
-  };
-  const ma = a.n > 0 ? a.mean : null;
-  const mb = b.n > 0 ? b.mean : null;
-  if (ma === null || mb === null) {
-    return {
-      ...base,
-      measuredWinner: ma,
-      measuredLoser: mb,
-      separated: false,
-      outcome: "untested",
-    };
-  }
-  const haveCis = a.ci95Low !== null && a.ci95High !== null && b.ci95Low !== null &&
-    b.ci95High !== null;
-  const aAbove = haveCis && a.ci95Low! > b.ci95High!;
-  const bAbove = haveCis && b.ci95Low! > a.ci95High!;
-  const outcome: ClaimOutcome = ma > mb
-    ? (aAbove ? "reproduced" : "same-order")
-    : (bAbove ? "contradicted" : "reversed");
-  return {
-    ...base,
-    measuredWinner: ma,
-    measuredLoser: mb,
-    separated: aAbove || bAbove,
-    outcome,
+    n: row?.n ?? 0,
+    meanDiff: row?.meanDiff ?? null,
+    ci95Low: row?.ci95Low ?? null,
+    ci95High: row?.ci95High ?? null,
+    outcome: row?.verdict ?? "unresolved",
+    seedsNeeded: row?.seedsNeeded ?? null,
   };
 }
 
@@ -207,8 +210,8 @@ function argmax<T extends { variant: string }>(
 }
 
 /**
- * One sentence per claim group, e.g. `6 beats 0, 2 and 14: reproduced for 0 and 2; same order,
- * CIs overlap for 14`.
+ * One sentence per claim group, e.g. `6 beats 0, 2 and 14: reproduced (paired CI above 0) for 0
+ * and 2; unresolved for 14`.
  *
  * @example
  * ```ts
@@ -216,8 +219,10 @@ function argmax<T extends { variant: string }>(
  * import { computeAgreement, describeGroup } from "./agreement.ts";
  * const row = (variant: string, paper: number, mean: number) =>
  *   ({ variant, metric: "hIoU", n: 3, mean, ci95Low: mean - 1, ci95High: mean + 1, paper });
- * const a = computeAgreement([row("0", 41, 20), row("6", 42.3, 30)]);
- * assertEquals(describeGroup(a.groups[0]!), "6 beats 0: reproduced (95% CIs apart) for 0");
+ * const paired = [{ metric: "hIoU", better: "6", worse: "0", n: 3, meanDiff: -2, ci95Low: -3,
+ *   ci95High: -1, verdict: "reversed", seedsNeeded: null } as const];
+ * const a = computeAgreement([row("0", 41, 20), row("6", 42.3, 30)], { paired });
+ * assertEquals(describeGroup(a.groups[0]!), "6 beats 0: reversed (paired CI below 0) for 0");
  * ```
  */
 export function describeGroup(group: ClaimGroup): string {

@@ -13,7 +13,7 @@
  *
  * @module
  */
-import { defineTask, text } from "../_args.ts";
+import { defineTask, number, text } from "../_args.ts";
 import { ABLATION_TARGET, DEFAULT_DB } from "../spec/args.ts";
 
 /** Default output folder. */
@@ -24,8 +24,9 @@ export const REPORT = defineTask({
   name: "report",
   summary: `Writes a self-contained HTML page (no network needed to open it) for the ablation
     NAME, one table of the paper: the paper's values beside the measured mean and 95% CI over
-    seeds, the agreement of the two rankings (Kendall tau-b) and of each effect the paper claims,
-    training curves, per-class IoU, sample images and the runs. "all" writes every table's page
+    seeds, the agreement of the two rankings (Kendall tau-b), each effect the paper claims judged
+    on paired seeds (reproduced, reversed, equivalent or unresolved), training curves, per-class
+    IoU, sample images and the runs. "all" writes every table's page
     and an index page linking them under one summary chart. The database is opened read-only.`,
   positionals: ABLATION_TARGET,
   flags: {
@@ -34,6 +35,13 @@ export const REPORT = defineTask({
       value: "DIR",
       default: DEFAULT_OUT,
       description: "Output folder; pages are DIR/NAME.html and DIR/index.html",
+    }),
+    delta: number({
+      value: "POINTS",
+      min: 0,
+      default: 1,
+      description: "Equivalence margin of a claim: a paired 95% CI within +/- POINTS of 0 " +
+        "reads equivalent",
     }),
   },
   notes: [{
@@ -49,7 +57,9 @@ export const REPORT = defineTask({
     # Table IV from another database file
     deno task report module --db /tmp/w.duckdb
     # Write the pages somewhere else
-    deno task report all --out /tmp/pages`,
+    deno task report all --out /tmp/pages
+    # Call a claim equivalent only when its paired CI is within +/- 0.5 points
+    deno task report aggregation --delta 0.5`,
 });
 
 /** Parses `report`'s arguments (no I/O; see `lib/_args.ts` for the errors). */

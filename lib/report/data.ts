@@ -1,6 +1,7 @@
 /**
  * What a report reads from the run database for one ablation: its `variant_summary` rows
- * completed with the paper's values, the paper's values, the runs and their membership, and of
+ * completed with the paper's values, the paper's claims judged on paired seeds (`claims_at`), the
+ * paper's values, the runs and their membership, and of
  * the finished runs training curves, per-class IoU, artifacts and flattened configs. The rows come
  * from the tracker (`lib/track/ablation_rows.ts`); this module orders and completes them for a
  * page.
@@ -10,12 +11,15 @@
 import {
   type AblationRun,
   type ArtifactRow as TrackedArtifactRow,
+  type ClaimRow,
   type ClassIouRow as TrackedClassIouRow,
   type ConfigValueRow,
   type CurvePoint as TrackedCurvePoint,
+  DEFAULT_DELTA,
   listAblations,
   readAblationRuns,
   readArtifacts,
+  readClaims,
   readClassIou,
   readConfigValues,
   readCurves,
@@ -56,7 +60,13 @@ export interface ReportData {
   readonly variants: readonly string[];
   /** Metrics in display order (the paper's first). */
   readonly metrics: readonly string[];
+  /** The metrics of the main table: the spec's, else those with paper values (else all). */
+  readonly mainMetrics: readonly string[];
   readonly summary: readonly SummaryRow[];
+  /** The paper's claims judged on paired seeds, any metric (`claims_at(delta)`). */
+  readonly claims: readonly ClaimRow[];
+  /** The equivalence margin the claims were judged with. */
+  readonly delta: number;
   readonly paper: readonly PaperValue[];
   readonly runs: readonly RunInfo[];
   readonly curves: readonly CurvePoint[];
@@ -126,6 +136,11 @@ export interface LoadOptions {
   readonly paper?: { readonly tableId: string; readonly values: readonly PaperValue[] };
   /** Names to list in the unknown-ablation error besides the database's (the spec registry's). */
   readonly known?: readonly string[];
+  /**
+   * Equivalence margin of a claim, in the metric's units.
+   * @default {1}
+   */
+  readonly delta?: number;
 }
 
 /**
@@ -179,12 +194,18 @@ export async function loadReportData(
     ...viewRows.map((r) => r.metric).sort(),
   ]);
 
+  const withPaper = metrics.filter((m) => paper.some((p) => p.metric === m));
+  const mainMetrics = options.metrics ?? (withPaper.length > 0 ? withPaper : metrics);
+  const delta = options.delta ?? DEFAULT_DELTA;
   return {
     ablation,
     tableId,
     variants,
     metrics,
+    mainMetrics,
     summary: completeSummary(viewRows, paper, variants, metrics),
+    claims: await readClaims(store, ablation, delta),
+    delta,
     paper,
     runs,
     curves: await readCurves(store, ablation),

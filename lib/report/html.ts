@@ -141,10 +141,17 @@ table.plain td.num { text-align: right; font-variant-numeric: tabular-nums; }
 table.plain td.nowrap, #runs-table td { white-space: nowrap; }
 #runs-table td.error { white-space: normal; }
 .outcome-reproduced { color: #1e7b2e; font-weight: 600; }
-.outcome-same-order { color: #3f8f3a; }
-.outcome-reversed { color: #b26a00; }
-.outcome-contradicted { color: #c62828; font-weight: 600; }
-.outcome-untested { color: var(--muted); }
+.outcome-equivalent { color: #1f6fb4; }
+.outcome-reversed { color: #c62828; font-weight: 600; }
+.outcome-unresolved { color: var(--muted); }
+table.results caption { text-align: left; font-weight: 600; padding-bottom: 4px; }
+table.results th.group { text-align: center; border-bottom: 1px solid #444; }
+table.results td.best-paper { font-weight: 700; }
+table.results td.best-measured { background: #d7ecd2; }
+table.results td, table.results th { padding-left: 8px; white-space: nowrap; }
+.legend .swatch { display: inline-block; margin-right: 12px; white-space: nowrap; }
+.legend .swatch i { display: inline-block; width: 12px; height: 12px; margin-right: 4px;
+  vertical-align: -1px; border: 1px solid var(--line); }
 .big { font-size: 1.35em; font-weight: 600; }
 .figures { display: flex; flex-wrap: wrap; gap: 18px; }
 figure { margin: 0; }

@@ -53,6 +53,11 @@ export interface RenderOptions {
    * @default {2}
    */
   readonly samplesPerVariant?: number;
+  /**
+   * Equivalence margin of the paper's claims, in the metric's units.
+   * @default {1}
+   */
+  readonly delta?: number;
 }
 
 /** One page written. */
@@ -100,6 +105,7 @@ export async function renderReport(target: string, options: RenderOptions): Prom
       definition: options.definition,
       artifactRoot: options.artifactRoot ?? dirName(db),
       samplesPerVariant: options.samplesPerVariant ?? 2,
+      delta: options.delta ?? 1,
       teacherDir: options.teacherDir === undefined ? DEFAULT_TEACHER_DIR : options.teacherDir,
       generatedAt: new Date(),
       known: await specNames(),
@@ -168,6 +174,7 @@ interface Context {
   readonly definition: ReportDefinition;
   readonly artifactRoot: string;
   readonly samplesPerVariant: number;
+  readonly delta: number;
   readonly teacherDir: string | null;
   readonly generatedAt: Date;
   /** The spec registry's ablation names. */
@@ -186,6 +193,7 @@ async function writeAblationPage(
     : null;
   const data = await loadReportData(store, ablation, {
     known: context.known,
+    delta: context.delta,
     ...(layout ? { variants: layout.variants, metrics: layout.metrics, paper: layout.paper } : {}),
   });
   const finishedRuns = data.runs.filter((r) => r.status === "finished").length;

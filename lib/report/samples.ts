@@ -11,7 +11,9 @@
  *
  * @module
  */
-import { colorizeLabels, encodePng } from "../data/png.ts";
+import { CLASS_PALETTE, colorizeLabels, encodePng, IGNORE_COLOR } from "../data/png.ts";
+import { rgbHex } from "../data/palette.ts";
+import { FASHION_CLASSES } from "../data/types.ts";
 import type { ArtifactRow } from "./data.ts";
 import { Msg } from "./messages.ts";
 
@@ -53,6 +55,12 @@ export const LATENT_PALETTE: readonly (readonly [number, number, number])[] = [
   [250, 190, 212],
   [0, 0, 117],
   [255, 250, 200],
+];
+
+/** The colour of each class in ground truth and prediction panels, then background. */
+export const CLASS_LEGEND: readonly { readonly label: string; readonly color: string }[] = [
+  ...FASHION_CLASSES.map((label, i) => ({ label, color: rgbHex(CLASS_PALETTE[i]!) })),
+  { label: "background (ignored)", color: rgbHex(IGNORE_COLOR) },
 ];
 
 /** True when an artifact kind is a sample image. */

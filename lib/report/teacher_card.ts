@@ -26,7 +26,8 @@ export const TEACHER_CARD_KINDS: readonly string[] = ["teacher-card", "teacher_c
 
 /**
  * The shipped teacher's card (when `teacherDir` holds one; null skips it) and the distinct cards
- * of an ablation's runs, with notes on the ones that could not be read.
+ * of an ablation's runs, with notes on the ones that could not be read. A card with the same
+ * fields as one already found (the runs' copy of the shipped card) is shown once.
  */
 export async function loadTeacherCards(
   artifacts: readonly ArtifactRow[],
@@ -53,8 +54,11 @@ export async function loadTeacherCards(
     seen.add(key);
     const path = a.path.startsWith("/") ? a.path : join(root, a.path);
     try {
-      const value = JSON.parse(await Deno.readTextFile(path));
-      cards.push({ path: a.path, fields: flattenCard(value) });
+      const fields = flattenCard(JSON.parse(await Deno.readTextFile(path)));
+      const text = JSON.stringify(fields);
+      if (!cards.some((c) => JSON.stringify(c.fields) === text)) {
+        cards.push({ path: a.path, fields });
+      }
     } catch (error) {
       notes.push(Msg.teacherCardUnreadable(path, (error as Error).message));
     }

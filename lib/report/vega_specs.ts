@@ -1,10 +1,9 @@
 /**
- * Vega-Lite specs of a report: the paper's table rebuilt as a grid of text marks (paper value,
- * measured mean ± 95 % CI, delta, n; the paper's best in bold, the measured best shaded), a
- * paper-vs-measured dot/interval chart, training curves per variant, per-class IoU, and the index
- * page's summary chart. Specs carry their data inline (the page makes no request).
- *
- * Mark names the browser test counts on: `rowlabel` (one text per table row) in the table grid.
+ * Vega-Lite specs of a report: a paper-vs-measured dot/interval chart (one panel and scale per
+ * metric), training curves per variant, per-class IoU, and the index page's summary chart. Specs
+ * carry their data inline (the page makes no request). Every chart fits the page's column
+ * (about 1,120 px): panels wrap in rows instead of growing to the right. The paper's table itself
+ * is HTML (`main_table.ts`).
  *
  * @module
  */
@@ -18,10 +17,18 @@ export type VegaLiteSpec = TopLevelSpec;
 const FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif";
 const PAPER_COLOR = "#8c8c8c";
 const MEASURED_COLOR = "#1f6fb4";
-const SHADE = "#d7ecd2";
 
 /** Outcome colours, in {@link ClaimOutcome} order. */
-const OUTCOME_COLORS = ["#2a9d3c", "#9fd89a", "#f4b26b", "#d1352b", "#cfcfcf"];
+const OUTCOME_COLORS = ["#2a9d3c", "#d1352b", "#6fa8dc", "#cfcfcf"];
+
+/** Panels per row of a faceted chart, and their width, so a row fits the page's column. */
+const PANELS_PER_ROW = 3;
+const PANEL_WIDTH = 200;
+
+/** True for metrics in percent (IoU, accuracy): their intervals are clipped to [0, 100]. */
+export function isPercentMetric(metric: string): boolean {
+  return /iou|acc|^(seen|unseen|all)$/i.test(metric);
+}
 
 /** Number as the tables print it: one decimal, "–" when missing. */
 export function fmt(value: number | null, digits = 1): string {
@@ -43,224 +50,6 @@ export function fmtMeasured(row: Pick<SummaryRow, "mean" | "ci95Low" | "ci95High
   return `${fmt(row.mean)} \u00b1 ${fmt((row.ci95High - row.ci95Low) / 2)}`;
 }
 
-/** One cell of the table grid. */
-export interface GridCell {
-  /** -2 and -1 are header rows, 0.. the variants. */
-  readonly row: number;
-  readonly column: string;
-  readonly x: number;
-  readonly y: number;
-  readonly width: number;
-  readonly text: string;
-  readonly bold: boolean;
-  readonly shade: boolean;
-  readonly role: "header" | "rowlabel" | "cell";
-}
-
-/** Inputs of {@link tableSpec}. */
-export interface TableSpecInput {
-  readonly title: string;
-  readonly variants: readonly string[];
-  readonly metrics: readonly string[];
-  readonly summary: readonly SummaryRow[];
-  /** Per metric, to mark the best: from {@link computeAgreement}. */
-  readonly agreements: readonly Agreement[];
-}
-
-const ROW_HEIGHT = 24;
-const CHAR_WIDTH = 7.2;
-
-/**
- * The table grid cells (pure; {@link tableSpec} draws them).
- *
- * @example
- * ```ts
- * import { assertEquals } from "../_std.ts";
- * import { tableCells } from "./vega_specs.ts";
- * const cells = tableCells({ title: "t", variants: ["a"], metrics: [], summary: [], agreements: [] });
- * assertEquals(cells.filter((c) => c.role === "rowlabel").length, 1);
- * ```
- */
-export function tableCells(input: TableSpecInput): GridCell[] {
-  const key = (v: string, m: string) => `${v}\u0000${m}`;
-  const rows = new Map(input.summary.map((r) => [key(r.variant, r.metric), r]));
-  const best = new Map(input.agreements.map((a) => [a.metric, a]));
-  const labelWidth = Math.max(
-    90,
-    ...input.variants.map((v) => Math.ceil(v.length * CHAR_WIDTH) + 16),
-  );
-  const columns: { id: string; metric: string | null; sub: string; width: number }[] = [];
-  for (const metric of input.metrics) {
-    columns.push({ id: `${metric}:paper`, metric, sub: "paper", width: 64 });
-    columns.push({ id: `${metric}:measured`, metric, sub: "measured \u00b1 CI", width: 120 });
-    columns.push({ id: `${metric}:delta`, metric, sub: "\u0394", width: 60 });
-  }
-  columns.push({ id: "n", metric: null, sub: "n", width: 40 });
-
-  const cells: GridCell[] = [];
-  const y = (row: number) => (row + 2) * ROW_HEIGHT + ROW_HEIGHT / 2;
-  cells.push({
-    row: -1,
-    column: "variant",
-    x: 4,
-    y: y(-1),
-    width: labelWidth,
-    text: "variant",
-    bold: true,
-    shade: false,
-    role: "header",
-  });
-  let x = labelWidth;
-  let lastMetric: string | null = null;
-  for (const column of columns) {
-    if (column.metric !== null && column.metric !== lastMetric) {
-      cells.push({
-        row: -2,
-        column: column.metric,
-        x: x + 4,
-        y: y(-2),
-        width: column.width,
-        text: column.metric,
-        bold: true,
-        shade: false,
-        role: "header",
-      });
-      lastMetric = column.metric;
-    }
-    cells.push({
-      row: -1,
-      column: column.id,
-      x: x + 4,
-      y: y(-1),
-      width: column.width,
-      text: column.sub,
-      bold: true,
-      shade: false,
-      role: "header",
-    });
-    input.variants.forEach((variant, row) => {
-      let text = "";
-      let bold = false;
-      let shade = false;
-      if (column.metric === null) {
-        const first = input.metrics.map((m) => rows.get(key(variant, m))).find((r) => r);
-        text = String(first?.n ?? 0);
-      } else {
-        const r = rows.get(key(variant, column.metric));
-        const a = best.get(column.metric);
-        if (column.sub === "paper") {
-          text = fmt(r?.paper ?? null);
-          bold = (a?.paperBest ?? []).includes(variant);
-        } else if (column.sub === "\u0394") {
-          text = fmtDelta(r?.delta ?? null);
-        } else {
-          text = r ? fmtMeasured(r) : "–";
-          shade = (a?.measuredBest ?? []).includes(variant);
-        }
-      }
-      cells.push({
-        row,
-        column: column.id,
-        x: x + 4,
-        y: y(row),
-        width: column.width,
-        text,
-        bold,
-        shade,
-        role: "cell",
-      });
-    });
-    x += column.width;
-  }
-  input.variants.forEach((variant, row) => {
-    cells.push({
-      row,
-      column: "variant",
-      x: 4,
-      y: y(row),
-      width: labelWidth,
-      text: variant,
-      bold: false,
-      shade: false,
-      role: "rowlabel",
-    });
-  });
-  return cells;
-}
-
-/**
- * The paper's table rebuilt as a Vega-Lite grid of text marks: one row per variant, per metric the
- * paper value, measured mean ± 95 % CI and delta, then n.
- */
-export function tableSpec(input: TableSpecInput): VegaLiteSpec {
-  const cells = tableCells(input);
-  const width = Math.max(...cells.map((c) => c.x + c.width));
-  const height = (input.variants.length + 2) * ROW_HEIGHT + 4;
-  const text = (name: string, filter: string, weight: "bold" | "normal") => ({
-    name,
-    transform: [{ filter }],
-    mark: {
-      type: "text" as const,
-      align: "left" as const,
-      baseline: "middle" as const,
-      font: FONT,
-      fontSize: 12.5,
-      fontWeight: weight,
-    },
-    encoding: {
-      x: { field: "x", type: "quantitative" as const, scale: null, axis: null },
-      y: { field: "y", type: "quantitative" as const, scale: null, axis: null },
-      text: { field: "text", type: "nominal" as const },
-    },
-  });
-  return {
-    $schema: "https://vega.github.io/schema/vega-lite/v6.json",
-    title: {
-      text: input.title,
-      subtitle: "bold: the paper's best; shaded: the measured best; \u00b1: half-width of the " +
-        "Student-t 95% CI over seeds; \u0394 = measured mean \u2212 paper",
-      anchor: "start",
-      font: FONT,
-      subtitleFont: FONT,
-    },
-    width,
-    height,
-    data: { name: "cells", values: cells as unknown as Record<string, unknown>[] },
-    layer: [
-      {
-        transform: [
-          { filter: "datum.shade" },
-          { calculate: "datum.x - 4", as: "x0" },
-          { calculate: "datum.x + datum.width - 4", as: "x1" },
-          { calculate: `datum.y - ${ROW_HEIGHT / 2 - 1}`, as: "y0" },
-          { calculate: `datum.y + ${ROW_HEIGHT / 2 - 1}`, as: "y1" },
-        ],
-        mark: { type: "rect", color: SHADE },
-        encoding: {
-          x: { field: "x0", type: "quantitative", scale: null, axis: null },
-          x2: { field: "x1" },
-          y: { field: "y0", type: "quantitative", scale: null, axis: null },
-          y2: { field: "y1" },
-        },
-      },
-      {
-        data: { values: [{ y: 2 * ROW_HEIGHT + 1, x: 0, x2: width }] },
-        mark: { type: "rule", color: "#444" },
-        encoding: {
-          x: { field: "x", type: "quantitative", scale: null, axis: null },
-          x2: { field: "x2" },
-          y: { field: "y", type: "quantitative", scale: null, axis: null },
-        },
-      },
-      text("header", "datum.role === 'header'", "bold"),
-      text("rowlabel", "datum.role === 'rowlabel'", "normal"),
-      text("cell", "datum.role === 'cell' && !datum.bold", "normal"),
-      text("cellbold", "datum.role === 'cell' && datum.bold", "bold"),
-    ],
-    config: { view: { stroke: null }, font: FONT },
-  };
-}
-
 /** Inputs of {@link intervalSpec}. */
 export interface IntervalSpecInput {
   readonly variants: readonly string[];
@@ -270,27 +59,41 @@ export interface IntervalSpecInput {
 
 /**
  * Paper value (grey diamond) beside the measured mean (blue dot) and its 95 % CI (rule), one panel
- * per metric, one row per variant, a shared x scale from 0.
+ * per metric with its own x scale (parameters, GFLOPs and FPS share no unit), one row per variant,
+ * at most {@link PANELS_PER_ROW} panels a row. Intervals are clipped at 0 (no metric here is
+ * negative) and, for percent metrics, at 100; every scale starts at 0.
  */
 export function intervalSpec(input: IntervalSpecInput): VegaLiteSpec {
   const values: Record<string, unknown>[] = [];
   for (const r of input.summary) {
     if (!input.metrics.includes(r.metric)) continue;
+    // A point without a CI gets a zero-length interval, so every panel's scale has an extent.
     if (r.paper !== null) {
-      values.push({ variant: r.variant, metric: r.metric, source: "paper", value: r.paper });
+      values.push({
+        variant: r.variant,
+        metric: r.metric,
+        source: "paper",
+        value: r.paper,
+        low: r.paper,
+        high: r.paper,
+      });
     }
     if (r.mean !== null && r.n > 0) {
+      // Every metric here is non-negative (IoU, parameters, GFLOPs, FPS, counts).
+      const clip = (v: number | null) =>
+        v === null ? r.mean : Math.max(0, isPercentMetric(r.metric) ? Math.min(100, v) : v);
       values.push({
         variant: r.variant,
         metric: r.metric,
         source: "measured",
         value: r.mean,
-        low: r.ci95Low,
-        high: r.ci95High,
+        low: clip(r.ci95Low),
+        high: clip(r.ci95High),
         n: r.n,
       });
     }
   }
+  const metrics = input.metrics.filter((m) => values.some((v) => v.metric === m));
   const y = {
     field: "variant",
     type: "nominal" as const,
@@ -307,13 +110,13 @@ export function intervalSpec(input: IntervalSpecInput): VegaLiteSpec {
     $schema: "https://vega.github.io/schema/vega-lite/v6.json",
     title: { text: "Paper vs measured (mean and 95% CI over seeds)", anchor: "start" },
     data: { name: "points", values },
-    facet: { column: { field: "metric", type: "nominal", sort: [...input.metrics], title: null } },
+    facet: { field: "metric", type: "nominal", sort: metrics, title: null },
+    columns: Math.min(PANELS_PER_ROW, Math.max(1, metrics.length)),
     spec: {
-      width: 210,
+      width: PANEL_WIDTH,
       height: { step: 22 },
       layer: [
         {
-          transform: [{ filter: "datum.source === 'measured' && isValid(datum.low)" }],
           mark: { type: "rule", strokeWidth: 2 },
           encoding: {
             x: { field: "low", type: "quantitative" },
@@ -328,7 +131,7 @@ export function intervalSpec(input: IntervalSpecInput): VegaLiteSpec {
             x: {
               field: "value",
               type: "quantitative",
-              title: "value (%)",
+              title: null,
               scale: { zero: true },
             },
             y,
@@ -343,15 +146,16 @@ export function intervalSpec(input: IntervalSpecInput): VegaLiteSpec {
               { field: "variant" },
               { field: "metric" },
               { field: "source" },
-              { field: "value", format: ".1f" },
-              { field: "low", format: ".1f", title: "CI low" },
-              { field: "high", format: ".1f", title: "CI high" },
+              { field: "value", format: ".3~g" },
+              { field: "low", format: ".3~g", title: "CI low" },
+              { field: "high", format: ".3~g", title: "CI high" },
               { field: "n" },
             ],
           },
         },
       ],
     },
+    resolve: { scale: { x: "independent" }, axis: { x: "independent" } },
     config: { font: FONT },
   } as VegaLiteSpec;
 }
@@ -413,12 +217,17 @@ const LINE_LEGEND = {
 const STEP_X = {
   field: "step",
   type: "quantitative" as const,
-  axis: { tickCount: 4, labelOverlap: true },
+  axis: { tickCount: 4, labelOverlap: true, format: "d" },
 };
 
 /** True for curve names that are loss terms ("loss", "loss/global", "L_s", ...). */
 export function isLossCurve(name: string): boolean {
   return /loss|^l_/i.test(name);
+}
+
+/** True for the learning-rate schedule ("lr", "train/lr", "learning_rate"): not a metric. */
+export function isScheduleCurve(name: string): boolean {
+  return /(^|[/.])lr$|learning.?rate/i.test(name);
 }
 
 /**
@@ -439,9 +248,9 @@ export function lossCurvesSpec(
     },
     data: { name: "losses", values: values as unknown as Record<string, unknown>[] },
     facet: { field: "variant", type: "nominal", sort: [...variants], title: null },
-    columns: Math.min(4, Math.max(1, new Set(values.map((v) => v.variant)).size)),
+    columns: Math.min(PANELS_PER_ROW, Math.max(1, new Set(values.map((v) => v.variant)).size)),
     spec: {
-      width: 200,
+      width: PANEL_WIDTH,
       height: 140,
       layer: [
         {
@@ -463,20 +272,20 @@ export function lossCurvesSpec(
         },
       ],
     },
-    resolve: { scale: { y: "shared" } },
+    resolve: { scale: { y: "shared" }, axis: { x: "independent" } },
     config: { font: FONT },
   } as VegaLiteSpec;
 }
 
 /**
- * Evaluation curves (every non-loss curve, e.g. hIoU over steps), one panel per curve name, one
- * line per variant. Null when none was logged.
+ * Evaluation curves (every curve that is neither a loss term nor the learning rate, e.g. hIoU over
+ * steps), one panel per curve name, one line per variant. Null when none was logged.
  */
 export function metricCurvesSpec(
   curves: readonly CurveSummary[],
   variants: readonly string[],
 ): VegaLiteSpec | null {
-  const values = curves.filter((c) => !isLossCurve(c.name));
+  const values = curves.filter((c) => !isLossCurve(c.name) && !isScheduleCurve(c.name));
   if (values.length === 0) return null;
   const names = [...new Set(values.map((c) => c.name))].sort((a, b) =>
     curveRank(a) - curveRank(b) || a.localeCompare(b)
@@ -486,9 +295,9 @@ export function metricCurvesSpec(
     title: { text: "Evaluation over training steps (mean over seeds)", anchor: "start" },
     data: { name: "evalcurves", values: values as unknown as Record<string, unknown>[] },
     facet: { field: "name", type: "nominal", sort: names, title: null },
-    columns: Math.min(4, names.length),
+    columns: Math.min(PANELS_PER_ROW, names.length),
     spec: {
-      width: 200,
+      width: PANEL_WIDTH,
       height: 140,
       layer: [
         {
@@ -517,7 +326,7 @@ export function metricCurvesSpec(
         },
       ],
     },
-    resolve: { scale: { y: "independent" } },
+    resolve: { scale: { y: "independent" }, axis: { x: "independent" } },
     config: { font: FONT },
   } as VegaLiteSpec;
 }

@@ -4,6 +4,7 @@ import {
   computeAgreement,
   describeGroup,
 } from "../../lib/report/agreement.ts";
+import type { ClaimRow } from "../../lib/track/ablation_rows.ts";
 
 /** A summary row: mean with a symmetric CI of half-width `half` (null: no CI). */
 function row(
@@ -52,40 +53,67 @@ Deno.test("computeAgreement() makes no claim between rows the paper ties", () =>
   assert.deepEqual(a.paperBest, ["a", "b"]);
 });
 
-Deno.test("computeAgreement() tells reproduced, same-order, reversed and contradicted apart", () => {
-  const a = computeAgreement([
-    row("best", 50, 30, 1), // paper's best
-    row("apart", 40, 20, 1), // 29..31 vs 19..21: reproduced
-    row("close", 39, 29.5, 1), // 29..31 vs 28.5..30.5: same order, overlapping
-    row("above", 38, 30.5, 1), // measured above the winner, overlapping: reversed
-    row("far", 37, 40, 1), // 39..41 above 29..31: contradicted
-  ]);
-  const outcome = (w: string, l: string) =>
-    a.claims.find((c) => c.winner === w && c.loser === l)!.outcome;
-  assert.equal(outcome("best", "apart"), "reproduced");
-  assert.equal(outcome("best", "close"), "same-order");
-  assert.equal(outcome("best", "above"), "reversed");
-  assert.equal(outcome("best", "far"), "contradicted");
-  assert.equal(
-    a.outcomes.reproduced + a.outcomes["same-order"] + a.outcomes.reversed +
-      a.outcomes.contradicted + a.outcomes.untested,
-    a.claims.length,
+/** A paired verdict row as the store's `claims_at` gives it. */
+function paired(
+  better: string,
+  worse: string,
+  verdict: ClaimRow["verdict"],
+  metric = "hIoU",
+): ClaimRow {
+  const bounds: Record<ClaimRow["verdict"], [number, number]> = {
+    reproduced: [1, 3],
+    reversed: [-3, -1],
+    equivalent: [-0.5, 0.5],
+    unresolved: [-2, 4],
+  };
+  const [lo, hi] = bounds[verdict];
+  return {
+    metric,
+    better,
+    worse,
+    n: 3,
+    meanDiff: (lo + hi) / 2,
+    ci95Low: lo,
+    ci95High: hi,
+    verdict,
+    seedsNeeded: verdict === "unresolved" ? 7 : null,
+  };
+}
+
+Deno.test("computeAgreement() takes each claim's verdict from the paired rows of its metric", () => {
+  const rows = [row("best", 50, 30), row("x", 40, 20), row("y", 39, 29.5), row("z", 38, 40)];
+  const a = computeAgreement(rows, {
+    paired: [
+      paired("best", "x", "reproduced"),
+      paired("best", "y", "equivalent"),
+      paired("best", "z", "reversed"),
+      paired("x", "y", "unresolved"),
+      paired("best", "x", "reversed", "uIoU"), // another metric: not read
+    ],
+  });
+  const claim = (w: string, l: string) => a.claims.find((c) => c.winner === w && c.loser === l)!;
+  assert.equal(claim("best", "x").outcome, "reproduced");
+  assert.equal(claim("best", "y").outcome, "equivalent");
+  assert.equal(claim("best", "z").outcome, "reversed");
+  assert.deepEqual(
+    [claim("x", "y").outcome, claim("x", "y").seedsNeeded, claim("x", "y").n],
+    ["unresolved", 7, 3],
   );
+  assert.deepEqual([claim("best", "x").ci95Low, claim("best", "x").ci95High], [1, 3]);
+  assert.deepEqual(a.outcomes, { reproduced: 1, reversed: 1, equivalent: 1, unresolved: 3 });
 });
 
-Deno.test("computeAgreement() counts touching intervals as overlapping", () => {
-  // 28..30 and 30..32 touch at 30: not separated.
-  const a = computeAgreement([row("w", 2, 31, 1), row("l", 1, 29, 1)]);
-  assert.equal(a.claims[0]!.outcome, "same-order");
-  assert.equal(a.claims[0]!.separated, false);
+Deno.test("computeAgreement() calls a claim the store has no paired row for unresolved with n = 0", () => {
+  // Means far apart with narrow unpaired CIs decide nothing: only paired seeds do.
+  const a = computeAgreement([row("w", 2, 40, 0.1, 1), row("l", 1, 10, 0.1, 1)]);
+  assert.deepEqual([a.claims[0]!.outcome, a.claims[0]!.n, a.claims[0]!.meanDiff], [
+    "unresolved",
+    0,
+    null,
+  ]);
 });
 
-Deno.test("computeAgreement() never calls a claim reproduced without intervals (one seed)", () => {
-  const a = computeAgreement([row("w", 2, 40, null, 1), row("l", 1, 10, null, 1)]);
-  assert.equal(a.claims[0]!.outcome, "same-order");
-});
-
-Deno.test("computeAgreement() marks claims on unmeasured variants untested and ranks the rest", () => {
+Deno.test("computeAgreement() ranks only measured variants and claims every pair the paper orders", () => {
   const a = computeAgreement([
     row("a", 3, 10),
     row("b", 2, null),
@@ -94,7 +122,7 @@ Deno.test("computeAgreement() marks claims on unmeasured variants untested and r
   ]);
   assert.deepEqual(a.ranked, ["a", "c"]);
   assert.equal(a.tau, -1);
-  assert.equal(a.outcomes.untested, 2); // a > b, b > c
+  assert.equal(a.claims.length, 3);
   assert.deepEqual(a.measuredBest, ["extra"]);
 });
 
@@ -122,16 +150,15 @@ Deno.test("computeAgreement() gives tau-b over a measured ranking with one swap"
   assert.ok(Math.abs(a.tau! - 4 / 6) < 1e-12);
 });
 
-Deno.test("describeGroup() states a claim group as the paper would, with outcomes", () => {
+Deno.test("describeGroup() states a claim group as the paper would, with paired verdicts", () => {
   const a = computeAgreement([
     row("0", IX["0"], 20, 1),
     row("2", IX["2"], 29, 1),
     row("6", IX["6"], 30, 1),
     row("14", IX["14"], 18, 1),
-  ]);
+  ], { paired: [paired("6", "0", "reproduced"), paired("6", "14", "reproduced")] });
   assert.equal(
     describeGroup(a.groups[0]!),
-    "6 beats 2, 0 and 14: reproduced (95% CIs apart) for 0 and 14; " +
-      "same order, CIs overlap for 2",
+    "6 beats 2, 0 and 14: reproduced (paired CI above 0) for 0 and 14; unresolved for 2",
   );
 });

@@ -9,13 +9,22 @@ Deno.test("parseReportArgs() takes one name and defaults --db and --out", () => 
     target: "token-bank",
     db: DEFAULT_DB,
     out: DEFAULT_OUT,
+    delta: 1,
   });
   assert.deepEqual(parseReportArgs(["all", "--db", "/tmp/w.duckdb", "--out=/tmp/pages"]), {
     help: false,
     target: "all",
     db: "/tmp/w.duckdb",
     out: "/tmp/pages",
+    delta: 1,
   });
+});
+
+Deno.test("parseReportArgs() reads --delta, the equivalence margin of a claim", () => {
+  const args = parseReportArgs(["aggregation", "--delta", "0.5"]);
+  assert.ok(!args.help && args.delta === 0.5);
+  assert.throws(() => parseReportArgs(["aggregation", "--delta", "-1"]), RangeError, "--delta");
+  assert.throws(() => parseReportArgs(["aggregation", "--delta", "one"]), RangeError, "--delta");
 });
 
 Deno.test("parseReportArgs() answers --help and -h before checking anything else", () => {

@@ -4,6 +4,8 @@ import { fileName, paperNotesFor, renderReport } from "../../lib/report/render.t
 import { listAblations, loadAblation } from "../../lib/spec/registry.ts";
 import { tableOrder } from "../../lib/report/data.ts";
 import { databaseMissing } from "../../lib/track/messages.ts";
+import { readClaims } from "../../lib/track/ablation_rows.ts";
+import { RunStore } from "../../lib/track/store.ts";
 import { makeFixtureDb } from "./_fixture.ts";
 import definition from "../../reports/paper.ts";
 
@@ -27,6 +29,7 @@ Deno.test("renderReport() writes one self-contained page for an ablation", async
   assert.ok(page.includes("connected-component proposals"), "stand-ins labelled");
   assert.ok(page.includes("distill.global.bankSize"), "varying setting shown");
   assert.ok(page.includes("The paper's Table IX as printed (4 rows)"));
+  assert.ok(page.includes(`<table class="plain results" id="table" data-rows="4">`));
 });
 
 Deno.test("renderReport() escapes text from the database (a run's error message)", async () => {
@@ -48,6 +51,43 @@ Deno.test("renderReport() computes the agreement shown on the page from the runs
   const tau = /data-tau="([^"]+)"/.exec(page)![1]!;
   assert.ok(["1.00", "0.67"].includes(tau), tau);
   assert.ok(page.includes("Rows: <b>+latent</b> = the paper&#39;s &quot;baseline + latent"));
+});
+
+Deno.test("renderReport() shows the teacher card once when the runs recorded the shipped card", async () => {
+  // The shipped teacher folder holds the very card every fixture run recorded as an artifact.
+  const teacherDir = `${fx.dir}/shipped-teacher`;
+  await Deno.mkdir(teacherDir, { recursive: true });
+  await Deno.copyFile(`${fx.dir}/artifacts/teacher-card.json`, `${teacherDir}/card.json`);
+  await renderReport("token-bank", { db: fx.db, outDir: `${out}/card`, definition, teacherDir });
+  const page = await Deno.readTextFile(`${out}/card/token-bank.html`);
+  assert.equal(page.split(`class="card teacher-card"`).length - 1, 1);
+});
+
+Deno.test("renderReport() shows each claim's paired verdict, judged with --delta", async () => {
+  const verdicts = async (delta: number) => {
+    await renderReport("token-bank", { db: fx.db, outDir: `${out}/d${delta}`, definition, delta });
+    const page = await Deno.readTextFile(`${out}/d${delta}/token-bank.html`);
+    assert.ok(page.includes(`id="claims"`) && page.includes(`claims_at(${delta.toFixed(1)})`));
+    return /<b id="verdicts">([^<]+)<\/b>/.exec(page)![1]!;
+  };
+  const store = await RunStore.open(fx.db, { readOnly: true });
+  try {
+    const count = async (delta: number) => {
+      const rows = await readClaims(store, "token-bank", delta);
+      const on = rows.filter((c) => c.metric === "hIoU");
+      return ["reproduced", "reversed", "equivalent", "unresolved"].map((v) =>
+        `${on.filter((c) => c.verdict === v).length} ${v}`
+      ).join(", ");
+    };
+    const [at1, at100] = [await count(1), await count(100)];
+    await store.close();
+    assert.equal(await verdicts(1), at1);
+    // A margin of 100 points calls every claim that is not reproduced or reversed equivalent.
+    assert.equal(await verdicts(100), at100);
+    assert.match(at100, / 0 unresolved$/);
+  } finally {
+    await store.close();
+  }
 });
 
 Deno.test("renderReport() gives an ablation without runs a page that says so", async () => {

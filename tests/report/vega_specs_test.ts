@@ -3,6 +3,7 @@ import * as vl from "vega-lite";
 import { assert } from "../../lib/_std.ts";
 import { computeAgreement } from "../../lib/report/agreement.ts";
 import type { CurvePoint, SummaryRow } from "../../lib/report/data.ts";
+import { summary } from "./_summary.ts";
 import {
   classIouSpec,
   fmtDelta,
@@ -12,8 +13,6 @@ import {
   lossCurvesSpec,
   metricCurvesSpec,
   summarizeCurves,
-  tableCells,
-  tableSpec,
   type VegaLiteSpec,
 } from "../../lib/report/vega_specs.ts";
 
@@ -36,20 +35,6 @@ async function renderSvg(spec: VegaLiteSpec): Promise<{ svg: string; warnings: s
   return { svg, warnings };
 }
 
-function summary(variant: string, metric: string, paper: number | null, mean: number | null) {
-  return {
-    variant,
-    metric,
-    n: mean === null ? 0 : 3,
-    mean,
-    std: mean === null ? null : 1,
-    ci95Low: mean === null ? null : mean - 2.5,
-    ci95High: mean === null ? null : mean + 2.5,
-    paper,
-    delta: mean === null || paper === null ? null : mean - paper,
-  } satisfies SummaryRow;
-}
-
 const VARIANTS = ["0", "2", "6", "14", "extra <b>"];
 const SUMMARY: SummaryRow[] = [
   summary("0", "hIoU", 41.0, 27.6),
@@ -62,45 +47,6 @@ const SUMMARY: SummaryRow[] = [
 const AGREEMENTS = ["hIoU", "uIoU"].map((metric) =>
   computeAgreement(SUMMARY, { metric, variants: VARIANTS })
 );
-
-function countMarks(svg: string, name: string): number {
-  const start = svg.indexOf(`class="mark-text role-mark ${name}_marks"`);
-  if (start < 0) return 0;
-  const end = svg.indexOf("</g>", start);
-  return svg.slice(start, end).split("<text").length - 1;
-}
-
-Deno.test("tableSpec() draws one row label per variant, headless through Vega", async () => {
-  const spec = tableSpec({
-    title: "Table IX",
-    variants: VARIANTS,
-    metrics: ["hIoU", "uIoU"],
-    summary: SUMMARY,
-    agreements: AGREEMENTS,
-  });
-  const { svg, warnings } = await renderSvg(spec);
-  assert.deepEqual(warnings, []);
-  assert.equal(countMarks(svg, "rowlabel"), VARIANTS.length);
-  assert.ok(svg.includes("extra &lt;b&gt;"), "variant text is escaped in SVG");
-  assert.ok(svg.includes("29.9 \u00b1 2.5"));
-});
-
-Deno.test("tableCells() bolds the paper's best and shades the measured best", () => {
-  const cells = tableCells({
-    title: "t",
-    variants: VARIANTS,
-    metrics: ["hIoU"],
-    summary: SUMMARY,
-    agreements: AGREEMENTS,
-  });
-  const bold = cells.filter((c) => c.role === "cell" && c.bold);
-  const shaded = cells.filter((c) => c.shade);
-  assert.deepEqual(bold.map((c) => [c.row, c.column, c.text]), [[2, "hIoU:paper", "42.3"]]);
-  // "extra <b>" has no paper row but the highest mean of all: it is the measured best.
-  assert.deepEqual(shaded.map((c) => [c.row, c.column]), [[4, "hIoU:measured"]]);
-  const row14 = cells.filter((c) => c.row === 3).map((c) => c.text);
-  assert.deepEqual(row14, ["40.9", "30.2 \u00b1 2.5", "\u221210.7", "3", "14"]);
-});
 
 Deno.test("fmtMeasured() and fmtDelta() print mean ± CI half-width and signed deltas", () => {
   assert.equal(fmtMeasured({ mean: 30.04, ci95Low: 27.5, ci95High: 32.58 }), "30.0 \u00b1 2.5");
@@ -192,6 +138,13 @@ Deno.test("curve specs split loss terms from evaluation curves and are null with
     (spec as { data: { values: { name: string }[] } }).data.values.map((v) => v.name);
   assert.deepEqual(names(lossCurvesSpec(curves, ["a"])), ["loss/global"]);
   assert.deepEqual(names(metricCurvesSpec(curves, ["a"])), ["eval/hIoU"]);
+  // The learning rate is a schedule, not an evaluation metric: no "lr" panel.
+  const withLr = summarizeCurves([
+    { variant: "a", runId: "r", seed: 0, step: 1, name: "lr", value: 0.002 },
+    { variant: "a", runId: "r", seed: 0, step: 1, name: "train/lr", value: 0.002 },
+    { variant: "a", runId: "r", seed: 0, step: 1, name: "eval/hIoU", value: 9 },
+  ]);
+  assert.deepEqual(names(metricCurvesSpec(withLr, ["a"])), ["eval/hIoU"]);
   assert.equal(lossCurvesSpec([], ["a"]), null);
   assert.equal(metricCurvesSpec([], ["a"]), null);
   assert.equal(classIouSpec([], ["a"]), null);
@@ -215,4 +168,37 @@ Deno.test("indexSummarySpec() lists every table on both panels, in the given ord
     "III efficiency",
     "IX token-bank",
   ]]);
+});
+
+Deno.test("intervalSpec() gives each metric its own x scale, wraps panels and clips CIs at 0", async () => {
+  const row = (metric: string, mean: number, half: number): SummaryRow => ({
+    ...summary("student", metric, null, mean),
+    ci95Low: mean - half,
+    ci95High: mean + half,
+  });
+  const metrics = ["hIoU", "params_M", "GFLOPs", "FPS"];
+  const spec = intervalSpec({
+    variants: ["student"],
+    metrics,
+    summary: [
+      row("hIoU", 3, 5),
+      row("params_M", 0.27, 0),
+      row("GFLOPs", 0.078, 0),
+      row("FPS", 104.8, 583.3),
+    ],
+  }) as unknown as {
+    columns: number;
+    resolve: { scale: { x: string } };
+    data: { values: { metric: string; low?: number; high?: number }[] };
+    spec: { layer: { encoding: { x: { title?: unknown } } }[] };
+  };
+  assert.equal(spec.resolve.scale.x, "independent");
+  assert.equal(spec.columns, 3);
+  assert.equal(spec.spec.layer[1]!.encoding.x.title, null, "no shared 'value (%)' title");
+  const low = Object.fromEntries(spec.data.values.map((v) => [v.metric, v.low]));
+  assert.deepEqual(low, { hIoU: 0, params_M: 0.27, GFLOPs: 0.078, FPS: 0 });
+  const { svg, warnings } = await renderSvg(spec as unknown as VegaLiteSpec);
+  assert.deepEqual(warnings, []);
+  const width = Number(/^<svg[^>]* width="([\d.]+)"/.exec(svg)![1]);
+  assert.ok(width < 1100, `four metrics fit the page's column: ${width} px`);
 });

@@ -5,7 +5,7 @@
  * another.
  */
 import { assert } from "../../lib/_std.ts";
-import { readClaims } from "../../lib/track/ablation_rows.ts";
+import { type ClaimRow, readClaims } from "../../lib/track/ablation_rows.ts";
 import { tCritical95 } from "../../lib/track/student_t.ts";
 import type { RunStore } from "../../lib/track/store.ts";
 import { sampleRecord, withStore } from "./_helpers.ts";
@@ -52,6 +52,21 @@ function pairedT(d: readonly number[]): { mean: number; half: number } {
   return { mean, half: tCritical95(d.length - 1) * sd / Math.sqrt(d.length) };
 }
 
+/** A claim on hIoU with fewer than two paired seeds: no CI, unresolved, no seeds_needed. */
+function noCi(better: string, worse: string, n: number, meanDiff: number | null): ClaimRow {
+  return {
+    metric: "hIoU",
+    better,
+    worse,
+    n,
+    meanDiff,
+    ci95Low: null,
+    ci95High: null,
+    verdict: "unresolved",
+    seedsNeeded: null,
+  };
+}
+
 function close(actual: number | null, expected: number, what: string) {
   assert.ok(actual !== null && Math.abs(actual - expected) < 1e-9, `${what}: ${actual}`);
 }
@@ -79,17 +94,7 @@ Deno.test("claims: the paper's 'attention beats mean' is reversed when mean wins
     close(c.ci95High, mean + half, "ci95_high");
     assert.ok(c.ci95High! < 0, "the whole CI is below 0");
     assert.equal(c.seedsNeeded, null);
-    assert.deepEqual(claims[1], {
-      metric: "hIoU",
-      better: "attention",
-      worse: "max",
-      n: 0,
-      meanDiff: null,
-      ci95Low: null,
-      ci95High: null,
-      verdict: "unresolved",
-      seedsNeeded: null,
-    });
+    assert.deepEqual(claims[1], noCi("attention", "max", 0, null));
   }));
 
 Deno.test("claims: a CI above 0 is reproduced, a point CI at 0 equivalent, and delta's edge is inside", () =>
@@ -160,17 +165,7 @@ Deno.test("claims: one shared seed gives n = 1, the difference and no CI, verdic
     await runs(store, "t", "a", [12, 15]);
     await runs(store, "t", "b", [10]);
     await runs(store, "t", "b", [null, 11], "failed");
-    assert.deepEqual(await readClaims(store, "t"), [{
-      metric: "hIoU",
-      better: "a",
-      worse: "b",
-      n: 1,
-      meanDiff: 2,
-      ci95Low: null,
-      ci95High: null,
-      verdict: "unresolved",
-      seedsNeeded: null,
-    }]);
+    assert.deepEqual(await readClaims(store, "t"), [noCi("a", "b", 1, 2)]);
   }));
 
 Deno.test("claims and ablation_runs count the runs a table shares with another table", () =>
