@@ -64,7 +64,7 @@ export interface ExpandOptions {
   /** Overrides `backend` in every run (and so its hash). @default {the config's} */
   readonly backend?: Backend;
   /**
-   * Data identity, teacher hash, code version: the runner supplies them.
+   * Data identity, teacher hash, code digest: the runner supplies them.
    * @default {UNRESOLVED_CONTEXT (provisional hashes, for plans)}
    */
   readonly context?: HashContext;

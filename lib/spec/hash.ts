@@ -1,7 +1,7 @@
 /**
  * Content hashes of runs: sha256 (Web Crypto) of the canonical JSON (keys sorted at every level)
  * of the resolved config, the preset name, the run kind (training / measurement / efficiency) and
- * a `HashContext` (data identity, teacher hash, code version), so a run's id changes exactly when
+ * a `HashContext` (data identity, teacher hash, code digest), so a run's id changes exactly when
  * something that changes its result does. Variant labels and ablation names are not hashed: one
  * config that serves several tables is one run.
  *
@@ -11,9 +11,9 @@
  * import { DEFAULT_CONFIG } from "../c2s/config.ts";
  * import { runHash } from "./hash.ts";
  * const hash = await runHash({ config: DEFAULT_CONFIG, preset: "quick", kind: "training" }, {
- *   dataIdentity: "fashion-mnist-test:sha256-...",
+ *   dataIdentity: "fashion-mnist:10000x28:0123456789abcdef",
  *   teacherHash: "ab12...",
- *   codeVersion: "c2s-core-1",
+ *   codeVersion: "code-0123456789abcdef",
  * });
  * assert(/^[0-9a-f]{64}$/.test(hash)); // sha256, hex
  * ```
@@ -25,11 +25,14 @@ import * as msg from "./messages.ts";
 
 /** What a run's result depends on besides its config; the runner supplies it. */
 export interface HashContext {
-  /** The data the scenes are built from, e.g. the loader's source and its files' sha256. */
+  /** The data the scenes are built from: a digest of the items loaded (`fashion-mnist:...`). */
   readonly dataIdentity: string | null;
   /** sha256 of the teacher's weights (`Teacher.hash`). */
   readonly teacherHash: string | null;
-  /** The version of the code that shapes results (e.g. a core version or a git commit). */
+  /**
+   * The code that produces results: a digest of its source files (`code-<16 hex>`, see
+   * `lib/sweep/code_digest.ts`), so an edit to the training core gives its runs new hashes.
+   */
   readonly codeVersion: string | null;
 }
 

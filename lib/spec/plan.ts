@@ -1,8 +1,8 @@
 /**
  * The text of `ablate NAME --plan`: every run with its variant, seed, short hash, status
- * (done / pending) and overrides, grouped by ablation, with the base and preset overrides shown
- * once per ablation. A run whose config already appeared above (one config serving two tables)
- * says so.
+ * (done / stale / pending) and overrides, grouped by ablation, with the base and preset overrides
+ * shown once per ablation, and why stale runs are stale. A run whose config already appeared above
+ * (one config serving two tables) says so.
  *
  * @example
  * ```ts
@@ -54,10 +54,17 @@ function plural(count: number, word: string): string {
 }
 
 /**
- * The plan as text. `doneHashes` holds the full hashes of finished runs (from the tracker).
+ * The plan as text. `doneHashes` holds the full hashes of finished runs (from the tracker);
+ * `stale` maps the hash of a run whose row has a finished run under another hash to why that
+ * one is stale (it runs again).
  */
-export function formatPlan(runs: readonly PlannedRun[], doneHashes: Iterable<string>): string {
+export function formatPlan(
+  runs: readonly PlannedRun[],
+  doneHashes: Iterable<string>,
+  stale: ReadonlyMap<string, string> = new Map(),
+): string {
   const done = new Set(doneHashes);
+  const status = (hash: string) => done.has(hash) ? "done" : stale.has(hash) ? "stale" : "pending";
   const groups = new Map<string, PlannedRun[]>();
   for (const run of runs) groups.set(run.ablation, [...(groups.get(run.ablation) ?? []), run]);
   const firstSeen = new Map<string, PlannedRun>();
@@ -81,13 +88,21 @@ export function formatPlan(runs: readonly PlannedRun[], doneHashes: Iterable<str
         run.variant,
         String(run.seed),
         shortHash(run.hash),
-        done.has(run.hash) ? "done" : "pending",
+        status(run.hash),
         formatOverrides({ ...run.layers.variant, ...extra }) + same,
       ]);
     }
     lines.push(...table(rows).map((line) => `  ${line}`));
+    const why = new Map<string, number>();
+    for (const run of group) {
+      const reason = done.has(run.hash) ? undefined : stale.get(run.hash);
+      if (reason !== undefined) why.set(reason, (why.get(reason) ?? 0) + 1);
+    }
+    for (const [reason, count] of why) lines.push(`  stale: ${reason}: ${plural(count, "run")}`);
+    const staleCount = [...why.values()].reduce((a, b) => a + b, 0);
     lines.push(
-      `  ${plural(group.length, "run")}: ${doneCount} done, ${group.length - doneCount} pending`,
+      `  ${plural(group.length, "run")}: ${doneCount} done, ${group.length - doneCount} pending` +
+        (staleCount > 0 ? ` (${staleCount} stale)` : ""),
     );
   }
   const distinct = new Set(runs.map((run) => run.hash));

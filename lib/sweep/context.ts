@@ -1,51 +1,19 @@
 /**
  * What a run's result depends on besides its config (`HashContext` of `lib/spec/hash.ts`): the
  * data (a digest of the Fashion-MNIST items actually loaded), the teacher (its weights hash) and
- * the code version (`CODE_VERSION`). A change to any of them gives every run a new hash, so
- * finished runs are skipped exactly when re-running them would reproduce them.
- *
- * The code version is a number bumped by hand, not a digest of the source: a digest would
- * re-run every finished run after any edit (a comment, a formatter pass) and fail runs whose
- * source was touched while a sweep ran. What each run actually ran is still recorded: its git
- * commit and dirty state, and `sourceDigest()` of the folders that shape results (stored in the
- * record's `versions.source`).
+ * the code (`codeManifest()`: a digest of the training core, teacher, data and kernel sources and
+ * what they import). A change to any of them gives every run a new hash, so finished runs are
+ * skipped exactly when re-running them would reproduce them; an edit to reports, CLI tasks, the
+ * tracker, docs or tests changes none. Each record keeps what produced it
+ * (`provenanceVersions`), so a plan can say why a run is stale.
  *
  * @module
  */
 import type { ItemSet } from "../data/types.ts";
 import type { HashContext } from "../spec/hash.ts";
 import { sha256Hex } from "../teacher/safetensors.ts";
+import { type CodeManifest, codeManifest, formatManifest } from "./code_digest.ts";
 import type { GitState } from "./job.ts";
-
-/**
- * The version of the code that shapes results (training core, data, teacher, backends). Bump it
- * with any change that changes a run's numbers: every run then has a new hash and runs again.
- */
-export const CODE_VERSION = "c2s-core-1";
-
-/** Folders (relative to `lib/`) whose source `sourceDigest` covers. */
-export const CODE_FOLDERS = ["c2s", "data", "teacher", "tf"] as const;
-
-/**
- * `src-<16 hex>`: a digest of the names and text of the `.ts` files in `CODE_FOLDERS`, in sorted
- * order. Read relative to this module, so it is the same from any working directory.
- */
-export async function sourceDigest(): Promise<string> {
-  const lib = new URL("../", import.meta.url);
-  const parts: string[] = [];
-  for (const folder of CODE_FOLDERS) {
-    const dir = new URL(`${folder}/`, lib);
-    const names: string[] = [];
-    for await (const entry of Deno.readDir(dir)) {
-      if (entry.isFile && entry.name.endsWith(".ts")) names.push(entry.name);
-    }
-    for (const name of names.sort()) {
-      parts.push(`${folder}/${name}`, await Deno.readTextFile(new URL(name, dir)));
-    }
-  }
-  const digest = await sha256Hex(new TextEncoder().encode(parts.join("\0")));
-  return `src-${digest.slice(0, 16)}`;
-}
 
 /**
  * `fashion-mnist:<count>x<size>:<16 hex>`: a digest of the items' pixels and labels, so the
@@ -64,7 +32,36 @@ export async function hashContext(items: ItemSet, teacherHash: string): Promise<
   return {
     dataIdentity: await dataIdentity(items),
     teacherHash,
-    codeVersion: CODE_VERSION,
+    codeVersion: (await codeManifest()).digest,
+  };
+}
+
+/**
+ * The entries of a run record's `versions` that say what produced it: `code` (the code digest
+ * of `context`), `codeFiles` (the per-file manifest `code`, one `path=digest` per line) and
+ * `dataIdentity`; unknown ones are left out.
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "../_std.ts";
+ * import { provenanceVersions } from "./context.ts";
+ * const context = { dataIdentity: "fashion-mnist:10x28:ab", teacherHash: null, codeVersion: "code-1" };
+ * const code = { digest: "code-1", files: { "lib/c2s/pixel_loss.ts": "0123456789ab" } };
+ * assertEquals(provenanceVersions(context, code), {
+ *   code: "code-1",
+ *   codeFiles: "lib/c2s/pixel_loss.ts=0123456789ab",
+ *   dataIdentity: "fashion-mnist:10x28:ab",
+ * });
+ * ```
+ */
+export function provenanceVersions(
+  context: HashContext,
+  code: CodeManifest | null,
+): Record<string, string> {
+  return {
+    ...(context.codeVersion === null ? {} : { code: context.codeVersion }),
+    ...(code === null ? {} : { codeFiles: formatManifest(code.files) }),
+    ...(context.dataIdentity === null ? {} : { dataIdentity: context.dataIdentity }),
   };
 }
 

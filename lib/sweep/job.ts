@@ -2,7 +2,7 @@
  * Job files: one resolved run, written by the process that plans a sweep and read by the process
  * that trains it (`deno task run-one <file or hash>`), so training never needs the database.
  * A job holds everything the run's result depends on (config, preset, kind and the hash context:
- * data identity, teacher hash, code version) plus where its teacher, data, cache and artifacts
+ * data identity, teacher hash, code digest) plus where its teacher, data, cache and artifacts
  * are. Reading a job recomputes its content hash and refuses a file whose hash does not match,
  * so an edited job cannot be stored under the wrong id.
  *
@@ -57,7 +57,7 @@ export interface RunJob {
   readonly context: HashContext;
   /** The teacher: a checkpoint folder or a module (absolute path). */
   readonly teacher: string;
-  /** Fashion-MNIST folder, or `null` for the loader's default. */
+  /** Fashion-MNIST folder, or `null` for the embedded copy (`data/fashion-mnist/`). */
   readonly dataDir: string | null;
   /** Teacher-cache folder (absolute path). */
   readonly cacheDir: string;

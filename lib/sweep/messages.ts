@@ -219,3 +219,40 @@ export function provisionalPlan(reason: string): string {
 export function planWithoutDatabase(db: string, reason: string): string {
   return `Could not read ${q(db)} (${reason}): every run is shown as pending`;
 }
+
+// ---------------------------------------------------------------- stale runs (plans)
+
+/** Files or keys a stale reason names before it says how many more there are. */
+export const STALE_NAMES_SHOWN = 4;
+
+function listed(names: readonly string[]): string {
+  const more = names.length - STALE_NAMES_SHOWN;
+  return names.slice(0, STALE_NAMES_SHOWN).join(", ") + (more > 0 ? ` and ${more} more` : "");
+}
+
+/** Why a row's finished run is stale: the code that produces results changed (`files`). */
+export function staleCode(files: readonly string[] | null): string {
+  return `code changed since it ran (${
+    files === null ? "its record lists no files" : listed(files)
+  })`;
+}
+
+/** Why a row's finished run is stale: another teacher (`ranWith`: `name@hash` it ran with). */
+export function staleTeacher(ranWith: string): string {
+  return `teacher changed (it ran with ${q(ranWith)})`;
+}
+
+/** Why a row's finished run is stale: other data (`ranOn`: the source line of what it ran on). */
+export function staleData(ranOn: string): string {
+  return `data changed (it ran on ${ranOn})`;
+}
+
+/** Why a row's finished run is stale: its resolved config differs at `keys`. */
+export function staleConfig(keys: readonly string[]): string {
+  return `config changed (${listed(keys)})`;
+}
+
+/** Why a row's finished run is stale when code, teacher, data and config are all the same. */
+export function staleIdentity(): string {
+  return "its identity changed (run kind or hash layout)";
+}

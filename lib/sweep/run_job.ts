@@ -1,7 +1,7 @@
 /**
  * The run executor: every job, of every kind, runs here and gets its record here.
  *
- * 1. Prepare once: check the code version, start the backend, load the scenes (the items with
+ * 1. Prepare once: check the code digest, start the backend, load the scenes (the items with
  *    them, digested and checked against the job's data identity; the class split with them), load
  *    the teacher (checked against the job's teacher hash) and note its card.
  * 2. Run: a `training` job opens (or builds) its teacher cache and trains with `trainC2S`, then
@@ -26,7 +26,8 @@ import { backendInfo, initBackend } from "../tf/backend.ts";
 import { hostName } from "../track/_process.ts";
 import { type RecordArtifact, type RunRecord, writeRunRecord } from "../track/record.ts";
 import { fileArtifact, writeSamples, writeStudentWeights } from "./artifacts.ts";
-import { CODE_VERSION, dataIdentity, sourceDigest } from "./context.ts";
+import { type CodeManifest, codeManifest } from "./code_digest.ts";
+import { dataIdentity, provenanceVersions } from "./context.ts";
 import type { RunJob } from "./job.ts";
 import { measureRun, pseudoMaskCostRows } from "./measure_run.ts";
 import * as msg from "./messages.ts";
@@ -87,7 +88,7 @@ function eventOptions(options: ExecuteOptions): Pick<ExecuteOptions, "onEvent" |
 
 /** Starts the backend and loads the scenes and the teacher; the caller disposes the teacher. */
 async function prepare(job: RunJob, options: ExecuteOptions): Promise<Prepared> {
-  checkPlanned("code version", job.context.codeVersion, CODE_VERSION);
+  checkPlanned("code", job.context.codeVersion, (await codeManifest()).digest);
   await initBackend(job.config.backend);
   const data = await loadRunData(
     job.config.data,
@@ -145,7 +146,12 @@ async function train(job: RunJob, run: Prepared, options: ExecuteOptions, end: R
 }
 
 /** The record of `job`, started at `startedAt`, that ended as `end` (the one place it is built). */
-function recordOf(job: RunJob, startedAt: string, end: RunEnd, source: string | null): RunRecord {
+function recordOf(
+  job: RunJob,
+  startedAt: string,
+  end: RunEnd,
+  code: CodeManifest | null,
+): RunRecord {
   const { name, threads } = backendInfo();
   return {
     hash: job.hash,
@@ -163,8 +169,7 @@ function recordOf(job: RunJob, startedAt: string, end: RunEnd, source: string | 
     versions: {
       ...end.versions,
       ...(threads === null ? {} : { threads: String(threads) }),
-      ...(job.context.codeVersion === null ? {} : { code: job.context.codeVersion }),
-      ...(source === null ? {} : { source }),
+      ...provenanceVersions(job.context, code),
     },
     git: { ...job.git },
     error: end.error,
@@ -179,8 +184,8 @@ function recordOf(job: RunJob, startedAt: string, end: RunEnd, source: string | 
 /** Runs `job` and returns its record (see the module doc). Never throws. */
 export async function executeJob(job: RunJob, options: ExecuteOptions = {}): Promise<RunRecord> {
   const startedAt = new Date().toISOString();
-  // The source this run executes, for the record (read before running: edits may follow).
-  const source = await sourceDigest().catch(() => null);
+  // The code this run executes, for the record (read before running: edits may follow).
+  const code = await codeManifest().catch(() => null);
   const end: RunEnd = {
     status: "failed",
     error: null,
@@ -216,7 +221,7 @@ export async function executeJob(job: RunJob, options: ExecuteOptions = {}): Pro
     run?.teacher.dispose();
   }
   if (run?.card) end.artifacts.push(run.card);
-  return recordOf(job, startedAt, end, source);
+  return recordOf(job, startedAt, end, code);
 }
 
 /** Runs `job` and writes its record to `options.recordDir` (see the module doc). */

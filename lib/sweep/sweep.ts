@@ -21,8 +21,10 @@ import type { PlannedRun } from "../spec/expand.ts";
 import { canonicalJson, type HashContext } from "../spec/hash.ts";
 import { paperValue } from "../spec/paper_tables.ts";
 import { formatPlan, shortHash } from "../spec/plan.ts";
+import { readFinishedRowRuns } from "../track/finished_runs.ts";
 import { DatabaseBusyError, type PaperValueRow, RunStore } from "../track/store.ts";
 import type { SweepArgs } from "./args.ts";
+import { codeManifest } from "./code_digest.ts";
 import { gitState } from "./context.ts";
 import {
   type GitState,
@@ -35,7 +37,7 @@ import {
 import * as msg from "./messages.ts";
 import { runPool } from "./pool.ts";
 import { formatDuration, type ProgressDisplay, type RunEnd, SweepProgress } from "./progress.ts";
-import { resolveSweep } from "./resolve.ts";
+import { type ResolvedSweep, resolveSweep } from "./resolve.ts";
 import {
   type Settled,
   settleEarlierRuns,
@@ -43,6 +45,7 @@ import {
   storeLeftoverRecords,
   type SweepScope,
 } from "./settle.ts";
+import { staleReasons } from "./stale.ts";
 import { formatSummary, formatValue, readSummary } from "./summary.ts";
 import { type SpawnOptions, spawnRunOne, type WorkerProcess } from "./worker.ts";
 
@@ -397,31 +400,42 @@ export function logMetrics(run: PlannedRun, ablations: readonly Ablation[]): rea
 export async function planSweep(args: SweepArgs): Promise<string> {
   const resolved = await resolveSweep(args, { requireContext: false });
   const notes: string[] = [];
-  let done = new Set<string>();
+  let status: PlanStatus = { done: new Set(), stale: new Map() };
   if (resolved.contextError !== null) {
     notes.push(msg.provisionalPlan(resolved.contextError.message));
   } else {
     try {
-      done = await finishedIn(args.db);
+      status = await planStatusIn(args.db, resolved);
     } catch (error) {
       notes.push(msg.planWithoutDatabase(args.db, (error as Error).message));
     }
   }
-  const text = formatPlan(resolved.runs, done);
+  const text = formatPlan(resolved.runs, status.done, status.stale);
   return notes.length === 0 ? text : `${text}\n\n${notes.join("\n")}`;
 }
 
-/** The finished runs of the database at `db`, none when it does not exist. */
-async function finishedIn(db: string): Promise<Set<string>> {
+/** Which runs of a plan are done, and which are stale and why. */
+interface PlanStatus {
+  readonly done: Set<string>;
+  readonly stale: Map<string, string>;
+}
+
+/**
+ * The finished runs of the database at `db` and the stale runs of `resolved` (whose context is
+ * known); none when the database does not exist.
+ */
+async function planStatusIn(db: string, resolved: ResolvedSweep): Promise<PlanStatus> {
   let store: RunStore;
   try {
     store = await RunStore.open(db, { readOnly: true });
   } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return new Set();
+    if (error instanceof Deno.errors.NotFound) return { done: new Set(), stale: new Map() };
     throw error;
   }
   try {
-    return await store.finishedHashes();
+    const finished = await readFinishedRowRuns(store, resolved.ablations.map((a) => a.name));
+    const now = { context: resolved.context!, code: await codeManifest(), finished };
+    return { done: await store.finishedHashes(), stale: staleReasons(resolved.runs, now) };
   } finally {
     await store.close();
   }

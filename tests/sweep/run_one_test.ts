@@ -87,7 +87,7 @@ Deno.test("run-one trains the job a hash prefix names and writes a complete reco
   assert.equal(record.classIou.length, 10);
   assert.ok(record.metrics.some((m) => m.name === "loss.total" && m.step === 3));
   assert.equal(record.versions.code, job.context.codeVersion);
-  assert.match(record.versions.source ?? "", /^src-[0-9a-f]{16}$/);
+  assert.match(record.versions.codeFiles ?? "", /^lib\/c2s\/pixel_loss\.ts=[0-9a-f]{12}$/m);
   const [samples] = record.artifacts;
   assert.equal(samples?.kind, "samples");
   assert.equal(samples.path, join(job.artifactDir, "samples.json"));
