@@ -12,6 +12,7 @@ import { QUERY } from "../lib/cli/query.ts";
 import { RUNS } from "../lib/cli/runs.ts";
 import { SCENES } from "../lib/cli/scenes.ts";
 import { TEACHER } from "../lib/cli/teacher.ts";
+import { DRILL } from "../lib/drill/args.ts";
 import { REPORT } from "../lib/report/args.ts";
 import { SWEEP } from "../lib/sweep/args.ts";
 import { RUN_ONE } from "../lib/sweep/run_one_args.ts";
@@ -32,6 +33,7 @@ const TASKS: Readonly<Record<string, { help: string; parse(argv: readonly string
   scenes: SCENES,
   teacher: TEACHER,
   bench: BENCH,
+  drill: DRILL,
 };
 
 async function denoTask(name: string, ...args: string[]) {

@@ -24,7 +24,8 @@ const ALLOWED: Readonly<Record<string, readonly string[]>> = {
   spec: ["root", "c2s", "teacher", "tf", "data"],
   report: ["root", "track", "spec", "c2s", "teacher", "tf", "data"],
   sweep: ["root", "track", "spec", "report", "c2s", "teacher", "tf", "data"],
-  cli: ["root", "sweep", "report", "spec", "track", "c2s", "teacher", "tf", "data"],
+  cli: ["root", "drill", "sweep", "report", "spec", "track", "c2s", "teacher", "tf", "data"],
+  drill: ["root", "sweep", "report", "spec", "track", "c2s", "teacher", "tf", "data"],
 };
 
 /** The area of a path relative to the repository (`lib/c2s/x.ts` -> `c2s`), or its top folder. */
