@@ -19,12 +19,14 @@ export interface TrainPool {
   readonly count: number;
   readonly height: number;
   readonly width: number;
+  /** Image channels (1 grey, 3 RGB). */
+  readonly channels: number;
   /** Feature grid [h, w]. */
   readonly grid: readonly [number, number];
   readonly numSeen: number;
   readonly maxLatent: number;
   readonly dim: number;
-  /** Scene intensities, `N * H * W`. */
+  /** Scene images, `N * H * W * channels`. */
   readonly images: Float32Array;
   /** Ỹ = Y_s + Ỹ_u on the feature grid as slots (255 unlabelled), `N * h * w`. */
   readonly targets: Uint8Array;
@@ -38,6 +40,7 @@ export interface TrainPool {
 /** Joins the scenes of `dataset` (the cached pool) with `cache`. */
 export function buildTrainPool(dataset: SegmentationDataset, cache: TeacherCache): TrainPool {
   const { height: H, width: W } = dataset;
+  const C = dataset.channels ?? 1;
   const [h, w] = cache.grid;
   if (dataset.length !== cache.count) {
     throw new RangeError(
@@ -47,13 +50,13 @@ export function buildTrainPool(dataset: SegmentationDataset, cache: TeacherCache
   const n = cache.count, ns = cache.seenIds.length;
   const slotOf = new Uint8Array(256).fill(UNLABELLED);
   cache.seenIds.forEach((id, k) => (slotOf[id] = k));
-  const images = new Float32Array(n * H * W);
+  const images = new Float32Array(n * H * W * C);
   const targets = new Uint8Array(n * h * w);
   const seenTargets = new Uint8Array(n * h * w);
   const pseudo = new Uint8Array(n * H * W);
   for (let i = 0; i < n; i++) {
     const scene = dataset.get(i);
-    images.set(scene.image, i * H * W);
+    images.set(scene.image, i * H * W * C);
     const seen = seenSlots(scene.labels, slotOf);
     for (let p = 0; p < seen.length; p++) {
       if (seen[p] === UNLABELLED && scene.labels[p] !== UNLABELLED) {
@@ -70,6 +73,7 @@ export function buildTrainPool(dataset: SegmentationDataset, cache: TeacherCache
     count: n,
     height: H,
     width: W,
+    channels: C,
     grid: [h, w],
     numSeen: ns,
     maxLatent: cache.maxLatent,
@@ -85,7 +89,7 @@ export function buildTrainPool(dataset: SegmentationDataset, cache: TeacherCache
 /** The tensors of one step. Owns them: call `dispose()`. */
 export interface Batch {
   readonly size: number;
-  /** `[B, H, W, 1]`. */
+  /** `[B, H, W, C]`. */
   readonly images: tf.Tensor4D;
   /** C_g `[B, D]`. */
   readonly globalCls: tf.Tensor2D;
@@ -115,10 +119,10 @@ function oneHot(labels: Uint8Array, classes: number): Float32Array {
 
 /** Gathers the scenes `indices` of `pool` into a batch. */
 export function makeBatch(pool: TrainPool, indices: readonly number[]): Batch {
-  const { height: H, width: W, dim: d, numSeen: ns, maxLatent: u, cache } = pool;
+  const { height: H, width: W, channels: C, dim: d, numSeen: ns, maxLatent: u, cache } = pool;
   const [h, w] = pool.grid;
   const b = indices.length, l = h * w, s = slotCount(cache);
-  const images = new Float32Array(b * H * W);
+  const images = new Float32Array(b * H * W * C);
   const cg = new Float32Array(b * d);
   const cl = new Float32Array(b * s * d);
   const clValid = new Float32Array(b * s);
@@ -126,7 +130,7 @@ export function makeBatch(pool: TrainPool, indices: readonly number[]): Batch {
   const seenTargets = new Uint8Array(b * l);
   const latentValid = new Float32Array(b * u);
   indices.forEach((i, j) => {
-    images.set(pool.images.subarray(i * H * W, (i + 1) * H * W), j * H * W);
+    images.set(pool.images.subarray(i * H * W * C, (i + 1) * H * W * C), j * H * W * C);
     cg.set(cache.globalCls.subarray(i * d, (i + 1) * d), j * d);
     cl.set(cache.localCls.subarray(i * s * d, (i + 1) * s * d), j * s * d);
     for (let k = 0; k < s; k++) clValid[j * s + k] = cache.localValid[i * s + k]!;
@@ -135,7 +139,7 @@ export function makeBatch(pool: TrainPool, indices: readonly number[]): Batch {
     seenTargets.set(pool.seenTargets.subarray(i * l, (i + 1) * l), j * l);
   });
   const tensors = {
-    images: tf.tensor4d(images, [b, H, W, 1]),
+    images: tf.tensor4d(images, [b, H, W, C]),
     globalCls: tf.tensor2d(cg, [b, d]),
     localCls: tf.tensor3d(cl, [b, s, d]),
     localValid: tf.tensor2d(clValid, [b, s]),

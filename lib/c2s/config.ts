@@ -35,18 +35,33 @@ export type LatentFeatures = typeof LatentFeatures[number];
 export const Calibrator = ["none", "mlp", "transformer"] as const;
 export type Calibrator = typeof Calibrator[number];
 
+/**
+ * Data sources: the embedded benchmark, and PASCAL VOC 2012 or COCO-Stuff 164k read from the
+ * folder given with `--data` (`lib/data/voc.ts`, `lib/data/coco_stuff.ts`).
+ */
+export const DataSource = ["fashion-scenes", "voc", "coco-stuff"] as const;
+export type DataSource = typeof DataSource[number];
+
 /** Tensor backends: declared by the tensor layer, re-exported for specs and the CLI. */
 export { Backend };
 
-/** Student architectures. */
-export const StudentArch = ["conv"] as const;
+/**
+ * Student architectures: the small conv net of the embedded benchmark, and a Segformer (MiT-B0 at
+ * `student.width` 32) sized for the paper's 512 x 512 inputs (`segformer.ts`).
+ */
+export const StudentArch = ["conv", "segformer-b0"] as const;
 export type StudentArch = typeof StudentArch[number];
 
 /** The full resolved configuration of one C2S run. */
 export const DEFAULT_CONFIG = {
   data: {
     /** Dataset source; `fashion-scenes` is the embedded benchmark. */
-    source: "fashion-scenes",
+    source: "fashion-scenes" as DataSource,
+    /**
+     * Input side: folder datasets resize the shorter side to it and crop the centre square (the
+     * paper: 512); fashion-scenes are always 64.
+     */
+    size: 64,
     /** Classes held out from training labels (zero-shot split). */
     unseen: ["Trouser", "Sneaker", "Bag"] as string[],
     /** Training scenes in the pool whose teacher outputs are cached. */
@@ -139,6 +154,7 @@ export type C2SConfig = typeof DEFAULT_CONFIG;
  * type and its validation come from one declaration.
  */
 export const CONFIG_ENUMS = {
+  "data.source": DataSource,
   "student.arch": StudentArch,
   "pseudoMask.method": PseudoMaskMethod,
   "pseudoMask.seedInit": SeedInit,
@@ -171,6 +187,7 @@ export const CONFIG_CONSTRAINTS: Readonly<Record<string, ConfigConstraint>> = {
   "data.trainScenes": { integer: true, min: 1 },
   "data.evalScenes": { integer: true, min: 1 },
   "data.sceneSeed": { integer: true, min: 0 },
+  "data.size": { integer: true, min: 16 },
   "student.width": { integer: true, min: 1 },
   // A window wider than the 16 x 16 teacher grid has no position to slide to.
   "pseudoMask.windowSizes": { integer: true, min: 1, max: 16, minItems: 1, unique: true },

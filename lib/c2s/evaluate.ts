@@ -8,7 +8,7 @@
  */
 import * as tf from "@tensorflow/tfjs-core";
 import type { SegmentationDataset } from "../data/types.ts";
-import type { Student } from "./student.ts";
+import type { StudentNet } from "./students.ts";
 import { ConfusionMatrix, type SegmentationScores, segmentationScores } from "./metrics.ts";
 import { l2Normalize } from "./_ops.ts";
 
@@ -17,7 +17,9 @@ export interface EvalSet {
   readonly count: number;
   readonly height: number;
   readonly width: number;
-  /** `count * H * W` intensities. */
+  /** Image channels (1 grey, 3 RGB). */
+  readonly channels: number;
+  /** `count * H * W * channels` values. */
   readonly images: Float32Array;
   /** Ground truth over all classes, `count * H * W`. */
   readonly labels: Uint8Array;
@@ -26,14 +28,15 @@ export interface EvalSet {
 /** Reads every scene of `dataset` (scored on `fullLabels`). */
 export function materializeEvalSet(dataset: SegmentationDataset): EvalSet {
   const { height: H, width: W, length: n } = dataset;
-  const images = new Float32Array(n * H * W);
+  const C = dataset.channels ?? 1;
+  const images = new Float32Array(n * H * W * C);
   const labels = new Uint8Array(n * H * W);
   for (let i = 0; i < n; i++) {
     const s = dataset.get(i);
-    images.set(s.image, i * H * W);
+    images.set(s.image, i * H * W * C);
     labels.set(s.fullLabels, i * H * W);
   }
-  return { count: n, height: H, width: W, images, labels };
+  return { count: n, height: H, width: W, channels: C, images, labels };
 }
 
 /** Images per inference call. */
@@ -43,19 +46,27 @@ export const EVAL_BATCH = 64;
  * Class ids (argmax over `text` `[N, D]`) at every pixel of `count` images, `count * H * W`.
  */
 export async function predict(
-  student: Student,
+  student: StudentNet,
   text: tf.Tensor2D,
   images: Float32Array,
   count: number,
   height: number,
   width: number,
+  channels = 1,
 ): Promise<Uint8Array> {
   const out = new Uint8Array(count * height * width);
   const px = height * width;
-  for (let start = 0; start < count; start += EVAL_BATCH) {
-    const n = Math.min(EVAL_BATCH, count - start);
+  // As many pixels per call as EVAL_BATCH scenes of 64 x 64 (one image at 512 x 512).
+  const batch = Math.max(1, Math.floor((EVAL_BATCH * 64 * 64) / px));
+  for (let start = 0; start < count; start += batch) {
+    const n = Math.min(batch, count - start);
     const classes = tf.tidy(() => {
-      const x = tf.tensor4d(images.subarray(start * px, (start + n) * px), [n, height, width, 1]);
+      const x = tf.tensor4d(images.subarray(start * px * channels, (start + n) * px * channels), [
+        n,
+        height,
+        width,
+        channels,
+      ]);
       const f = l2Normalize(student.forward(x, false));
       const [, h, w, d] = f.shape;
       const logits = tf.reshape(tf.matMul(tf.reshape(f, [n * h * w, d]), text, false, true), [
@@ -76,12 +87,13 @@ export async function predict(
 
 /** Scores of the student on `set` under the class split. */
 export async function evaluateStudent(
-  student: Student,
+  student: StudentNet,
   text: tf.Tensor2D,
   set: EvalSet,
   split: { readonly seen: readonly number[]; readonly unseen: readonly number[] },
 ): Promise<{ scores: SegmentationScores; predictions: Uint8Array }> {
-  const predictions = await predict(student, text, set.images, set.count, set.height, set.width);
+  const { images, count, height, width, channels } = set;
+  const predictions = await predict(student, text, images, count, height, width, channels);
   const matrix = new ConfusionMatrix(text.shape[0]);
   matrix.accumulate(predictions, set.labels);
   return { scores: segmentationScores(matrix, split), predictions };

@@ -250,9 +250,10 @@ export async function measureMaskAccuracy(
     options.signal?.throwIfAborted();
     const m = Math.min(CHUNK, n - start);
     const scenes = Array.from({ length: m }, (_, j) => dataset.get(start + j));
-    const images = new Float32Array(m * H * W);
-    scenes.forEach((s, j) => images.set(s.image, j * H * W));
-    const tokens = await globalTokens(teacher, images, m, H, W);
+    const C = dataset.channels ?? 1;
+    const images = new Float32Array(m * H * W * C);
+    scenes.forEach((s, j) => images.set(s.image, j * H * W * C));
+    const tokens = await globalTokens(teacher, images, m, H, W, C);
     scenes.forEach((scene, j) => {
       const i = start + j;
       const dense = tokens.dense.subarray(j * h * w * d, (j + 1) * h * w * d);
@@ -320,9 +321,10 @@ export async function measurePseudoMaskCost(
     throw new RangeError(measureMaskMessages.gridMismatch(h, w, H, W));
   }
   const scenes = Array.from({ length: n }, (_, i) => dataset.get(i));
-  const images = new Float32Array(n * H * W);
-  scenes.forEach((s, i) => images.set(s.image, i * H * W));
-  const tokens = await globalTokens(teacher, images, n, H, W);
+  const C = dataset.channels ?? 1;
+  const images = new Float32Array(n * H * W * C);
+  scenes.forEach((s, i) => images.set(s.image, i * H * W * C));
+  const tokens = await globalTokens(teacher, images, n, H, W, C);
   const grid = { height: H, width: W, h, w, dim: d };
   const results = scenes.map((scene, i) =>
     generateForSetting(

@@ -26,8 +26,6 @@ export const messages = {
     `multiple of 4 (its feature grid is a quarter of the image)`,
   headsDivide: (dim: number, heads: number): string =>
     `Config "latent.heads" ${heads} does not divide the feature width ${dim}`,
-  unknownSource: (source: string): string =>
-    `Unknown data source "${source}": expected "fashion-scenes"`,
   unknownClass: (name: string): string => `Unknown class "${name}"`,
   tooFewTrainScenes: (count: number, batch: number): string =>
     `The training pool has ${count} scenes, fewer than one batch of ${batch}`,
@@ -35,5 +33,21 @@ export const messages = {
     `Training scene ${index} carries label ${classId}, which is not a seen class: the training ` +
     `view must hide unseen classes`,
   unsupportedArch: (arch: string): string =>
-    `Unknown student architecture "${arch}": expected "conv"`,
+    `Unknown student architecture "${arch}": expected "conv" or "segformer-b0"`,
+  segformerInput: (shape: readonly number[], channels: number): string =>
+    `The Segformer student takes images [B, H, W, ${channels}] with H and W multiples of 32, ` +
+    `got [${shape.join(", ")}]`,
+  studentGrid: (arch: string, grid: readonly number[], height: number, width: number): string =>
+    `Student "${arch}" cannot give features on the teacher's ${grid.join(" x ")} grid for ` +
+    `${height} x ${width} images` + (arch === "conv"
+      ? ' (its grid is a quarter of the image; use a teacher whose grid is, or "segformer-b0")'
+      : ""),
+  unknownSource: (source: string): string =>
+    `Unknown data source "${source}": expected "fashion-scenes", "voc" or "coco-stuff"`,
+  folderNeedsDir: (source: string): string =>
+    `Data source "${source}" reads a folder: pass --data DIR (the ${
+      source === "voc" ? "VOC2012" : "COCO-Stuff 164k"
+    } folder)`,
+  sceneSize: (source: string, size: number): string =>
+    `Config "data.size" is ${size}, but "${source}" scenes are 64 x 64: leave it at 64`,
 };

@@ -36,6 +36,8 @@ export interface StudentOptions {
   readonly dim?: number;
   /** Seed of the weight initialisation. @default 0 */
   readonly seed?: number;
+  /** Input channels (1 grey, 3 RGB). @default 1 */
+  readonly channels?: number;
 }
 
 interface ConvSpec {
@@ -50,7 +52,7 @@ interface ConvSpec {
   readonly gain: number;
 }
 
-function convSpecs(w: number, dim: number): ConvSpec[] {
+function convSpecs(w: number, dim: number, channels: number): ConvSpec[] {
   const c = (
     name: string,
     k: number,
@@ -61,7 +63,7 @@ function convSpecs(w: number, dim: number): ConvSpec[] {
     gain = 1,
   ): ConvSpec => ({ name, k, cin, cout, scale, stride, gain });
   return [
-    c("stem1", 3, 1, w, 2, 2),
+    c("stem1", 3, channels, w, 2, 2),
     c("stem2", 3, w, w, 2, 1),
     c("down1", 3, w, 2 * w, 4, 2),
     c("res1a", 3, 2 * w, 2 * w, 4, 1),
@@ -106,7 +108,7 @@ export class Student {
     this.width = options.width ?? 16;
     this.dim = options.dim ?? 64;
     const seed = options.seed ?? 0;
-    this.#specs = convSpecs(this.width, this.dim);
+    this.#specs = convSpecs(this.width, this.dim, options.channels ?? 1);
     this.#specs.forEach((s, i) => {
       const std = Math.sqrt(2 / (s.k * s.k * s.cin));
       const init = tf.randomNormal([s.k, s.k, s.cin, s.cout], 0, std, "float32", hashSeed(seed, i));

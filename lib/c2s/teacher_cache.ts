@@ -142,7 +142,7 @@ export async function teacherCacheKey(
     dataset: {
       name: dataset.name,
       length: dataset.length,
-      size: [dataset.height, dataset.width],
+      size: [dataset.height, dataset.width, dataset.channels ?? 1],
       classes: dataset.classNames,
       fingerprint: await datasetFingerprint(dataset),
     },
@@ -178,6 +178,7 @@ export async function buildTeacherCache(
   options: BuildOptions = {},
 ): Promise<TeacherCache> {
   const { height: H, width: W, length: n } = dataset;
+  const C = dataset.channels ?? 1;
   const [h, w] = teacher.denseSize, d = teacher.dim;
   const ns = spec.seenIds.length, u = spec.pseudoMask.maxLatent, s = ns + u;
   const slotOf = new Uint8Array(256).fill(UNLABELLED);
@@ -202,9 +203,9 @@ export async function buildTeacherCache(
     options.signal?.throwIfAborted();
     const m = Math.min(BUILD_CHUNK, n - start);
     const scenes = Array.from({ length: m }, (_, j) => dataset.get(start + j));
-    const images = new Float32Array(m * H * W);
-    scenes.forEach((sc, j) => images.set(sc.image, j * H * W));
-    const tokens = await globalTokens(teacher, images, m, H, W);
+    const images = new Float32Array(m * H * W * C);
+    scenes.forEach((sc, j) => images.set(sc.image, j * H * W * C));
+    const tokens = await globalTokens(teacher, images, m, H, W, C);
     cache.globalCls.set(tokens.cls, start * d);
     const masked: Float32Array[] = [];
     const owners: number[] = [];
@@ -228,13 +229,13 @@ export async function buildTeacherCache(
       cache.clustersBeforeMerge[i] = Math.min(result.clustersBeforeMerge, 65535);
       const pseudo = pseudoLabelMap(seen, latent, ns, H, W, h, w);
       for (const slot of presentSlots(pseudo)) {
-        masked.push(maskImage(scene.image, pseudo, slot, new Float32Array(H * W)));
+        masked.push(maskImage(scene.image, pseudo, slot, new Float32Array(H * W * C)));
         owners.push(i * s + slot);
       }
     });
-    const flat = new Float32Array(masked.length * H * W);
-    masked.forEach((img, k) => flat.set(img, k * H * W));
-    const cls = await clsTokens(teacher, flat, masked.length, H, W);
+    const flat = new Float32Array(masked.length * H * W * C);
+    masked.forEach((img, k) => flat.set(img, k * H * W * C));
+    const cls = await clsTokens(teacher, flat, masked.length, H, W, C);
     owners.forEach((at, k) => {
       cache.localCls.set(cls.subarray(k * d, (k + 1) * d), at * d);
       cache.localValid[at] = 1;

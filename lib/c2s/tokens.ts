@@ -10,10 +10,19 @@ import * as tf from "@tensorflow/tfjs-core";
 import type { Teacher } from "../teacher/teacher.ts";
 import { UNLABELLED } from "./label_grid.ts";
 
-/** Images per teacher call. */
+/** Images per teacher call at 64 x 64 (the embedded benchmark). */
 export const TEACHER_BATCH = 64;
 
-/** Global tokens of `count` images (`count * height * width` intensities, row-major). */
+/**
+ * Images per teacher call at `height x width`: `TEACHER_BATCH` scaled down by the pixel count, so
+ * a call holds about as many pixels as 64 scenes of 64 x 64 (one image at 512 x 512, where a ViT's
+ * attention over 1,025 tokens would otherwise need gigabytes).
+ */
+export function teacherBatch(height: number, width: number): number {
+  return Math.max(1, Math.floor((TEACHER_BATCH * 64 * 64) / (height * width)));
+}
+
+/** Global tokens of `count` images (`count * height * width * channels` values, row-major). */
 export interface GlobalTokens {
   /** C_g, `count * D`. */
   readonly cls: Float32Array;
@@ -21,21 +30,28 @@ export interface GlobalTokens {
   readonly dense: Float32Array;
 }
 
-/** C_g and C_d of `count` images of `height x width`, in teacher batches. */
+/** C_g and C_d of `count` images of `height x width x channels`, in teacher batches. */
 export async function globalTokens(
   teacher: Teacher,
   images: Float32Array,
   count: number,
   height: number,
   width: number,
+  channels = 1,
 ): Promise<GlobalTokens> {
   const [h, w] = teacher.denseSize, d = teacher.dim;
   const cls = new Float32Array(count * d);
   const dense = new Float32Array(count * h * w * d);
-  for (let start = 0; start < count; start += TEACHER_BATCH) {
-    const n = Math.min(TEACHER_BATCH, count - start);
-    const px = height * width;
-    const x = tf.tensor4d(images.subarray(start * px, (start + n) * px), [n, height, width, 1]);
+  const batch = teacherBatch(height, width);
+  for (let start = 0; start < count; start += batch) {
+    const n = Math.min(batch, count - start);
+    const px = height * width * channels;
+    const x = tf.tensor4d(images.subarray(start * px, (start + n) * px), [
+      n,
+      height,
+      width,
+      channels,
+    ]);
     const out = teacher.encodeImages(x);
     x.dispose();
     try {
@@ -56,13 +72,20 @@ export async function clsTokens(
   count: number,
   height: number,
   width: number,
+  channels = 1,
 ): Promise<Float32Array> {
   const d = teacher.dim;
   const cls = new Float32Array(count * d);
-  for (let start = 0; start < count; start += TEACHER_BATCH) {
-    const n = Math.min(TEACHER_BATCH, count - start);
-    const px = height * width;
-    const x = tf.tensor4d(images.subarray(start * px, (start + n) * px), [n, height, width, 1]);
+  const batch = teacherBatch(height, width);
+  for (let start = 0; start < count; start += batch) {
+    const n = Math.min(batch, count - start);
+    const px = height * width * channels;
+    const x = tf.tensor4d(images.subarray(start * px, (start + n) * px), [
+      n,
+      height,
+      width,
+      channels,
+    ]);
     const out = teacher.encodeImages(x);
     x.dispose();
     out.dense.dispose();
@@ -85,7 +108,8 @@ export function presentSlots(pseudo: Uint8Array): number[] {
 }
 
 /**
- * Eq. 3: I ⊙ 1(Ỹ = slot) for one image and its pixel-grid pseudo-label map, written into `out`.
+ * Eq. 3: I ⊙ 1(Ỹ = slot) for one image and its pixel-grid pseudo-label map, written into `out`
+ * (an image of several channels, channels last, keeps all of a pixel's channels or none).
  *
  * @example
  * ```ts
@@ -103,6 +127,9 @@ export function maskImage(
   out: Float32Array,
 ): Float32Array {
   if (slot === UNLABELLED) throw new RangeError(`Slot ${slot} is the unlabelled value`);
-  for (let i = 0; i < image.length; i++) out[i] = pseudo[i] === slot ? image[i]! : 0;
+  const channels = image.length / pseudo.length;
+  for (let i = 0; i < image.length; i++) {
+    out[i] = pseudo[Math.floor(i / channels)] === slot ? image[i]! : 0;
+  }
   return out;
 }

@@ -15,7 +15,7 @@ import type { NamedArray } from "../teacher/safetensors.ts";
 import { createRng, hashSeed } from "../data/rng.ts";
 import type { C2SConfig } from "./config.ts";
 import type { ClassIou, EvalMetrics, EventSink, Sample, TrainResults } from "./events.ts";
-import { Student } from "./student.ts";
+import { createStudent, type StudentNet } from "./students.ts";
 import { C2SObjective } from "./objective.ts";
 import { AdamW } from "../tf/adamw.ts";
 import { learningRate } from "../tf/schedule.ts";
@@ -78,7 +78,7 @@ export function classSplit(
 /** Everything a run holds while it trains. */
 export interface TrainingState {
   readonly config: C2SConfig;
-  readonly student: Student;
+  readonly student: StudentNet;
   readonly objective: C2SObjective;
   readonly optimizer: AdamW;
   readonly bank: TokenBank;
@@ -99,13 +99,29 @@ export async function createTrainingState(
   inputs: TrainInputs,
 ): Promise<TrainingState> {
   const { teacher, data } = inputs;
-  if (config.student.arch !== "conv") {
-    throw new RangeError(messages.unsupportedArch(config.student.arch));
-  }
   const { height: H, width: W } = data.train;
-  if (H % 4 !== 0 || W % 4 !== 0) throw new RangeError(messages.imageSize(H, W));
-  const [h, w] = teacher.denseSize;
-  if (h !== H / 4 || w !== W / 4) throw new RangeError(messages.denseGrid(h, w, H / 4, W / 4));
+  const shape = {
+    dim: teacher.dim,
+    image: [H, W, data.train.channels ?? 1] as const,
+    grid: teacher.denseSize,
+    seed: config.train.seed,
+  };
+  // Built (and checked against the teacher's grid) before the teacher cache is.
+  const student = createStudent(config.student, shape);
+  try {
+    return await trainingState(config, inputs, student);
+  } catch (error) {
+    student.dispose();
+    throw error;
+  }
+}
+
+async function trainingState(
+  config: C2SConfig,
+  inputs: TrainInputs,
+  student: StudentNet,
+): Promise<TrainingState> {
+  const { teacher, data } = inputs;
   const split = data.split ?? classSplit(data.train.classNames, config.data.unseen);
   const cache = inputs.cache ?? await buildTeacherCache(
     teacher,
@@ -133,7 +149,6 @@ export async function createTrainingState(
   }
   const pool = buildTrainPool(data.train, cache);
   const seed = config.train.seed;
-  const student = new Student({ width: config.student.width, dim: teacher.dim, seed });
   const objective = new C2SObjective(config, {
     dim: teacher.dim,
     numSeen: split.seen.length,
@@ -217,13 +232,18 @@ async function collectSamples(
   evalPredictions: Uint8Array,
   train: SegmentationDataset,
 ): Promise<Sample[]> {
-  const { height: H, width: W } = evalSet, px = H * W;
+  const { height: H, width: W, channels: C } = evalSet, px = H * W;
+  // Sample images are grey: the channels' mean.
   const toBytes = (a: Float32Array) =>
-    Uint8Array.from(a, (v) => Math.round(Math.min(1, Math.max(0, v)) * 255));
+    Uint8Array.from({ length: a.length / C }, (_, p) => {
+      let sum = 0;
+      for (let k = 0; k < C; k++) sum += a[p * C + k]!;
+      return Math.round(Math.min(1, Math.max(0, sum / C)) * 255);
+    });
   const samples: Sample[] = [];
   const nTrain = Math.min(SAMPLES_PER_SPLIT, state.pool.count);
-  const images = state.pool.images.subarray(0, nTrain * px);
-  const trainPred = await predict(state.student, state.textAll, images, nTrain, H, W);
+  const images = state.pool.images.subarray(0, nTrain * px * C);
+  const trainPred = await predict(state.student, state.textAll, images, nTrain, H, W, C);
   const ns = state.split.seen.length, classes = state.classNames.length;
   for (let i = 0; i < nTrain; i++) {
     const pseudo = state.pool.pseudo.slice(i * px, (i + 1) * px).map((v) =>
@@ -234,7 +254,7 @@ async function collectSamples(
       index: i,
       height: H,
       width: W,
-      image: toBytes(images.subarray(i * px, (i + 1) * px)),
+      image: toBytes(images.subarray(i * px * C, (i + 1) * px * C)),
       groundTruth: train.get(i).fullLabels.slice(),
       pseudoMask: pseudo,
       prediction: trainPred.slice(i * px, (i + 1) * px),
@@ -246,7 +266,7 @@ async function collectSamples(
       index: i,
       height: H,
       width: W,
-      image: toBytes(evalSet.images.subarray(i * px, (i + 1) * px)),
+      image: toBytes(evalSet.images.subarray(i * px * C, (i + 1) * px * C)),
       groundTruth: evalSet.labels.slice(i * px, (i + 1) * px),
       pseudoMask: null,
       prediction: evalPredictions.slice(i * px, (i + 1) * px),
@@ -361,7 +381,7 @@ export async function trainC2S(config: C2SConfig, inputs: TrainInputs): Promise<
 }
 
 /** Copies the student's weights to the host (no tensor is made). */
-async function readWeights(student: Student): Promise<Map<string, NamedArray>> {
+async function readWeights(student: StudentNet): Promise<Map<string, NamedArray>> {
   const weights = new Map<string, NamedArray>();
   for (const [name, variable] of student.namedWeights) {
     weights.set(name, { shape: [...variable.shape], data: await variable.data() as Float32Array });

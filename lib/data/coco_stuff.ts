@@ -236,6 +236,7 @@ function samples(
   dir: string,
   split: string,
   limit: number,
+  onSample?: (image: string, labels: string) => void,
 ): { files: SampleFiles[]; trainIds: boolean } {
   const labelDir = join(dir, "annotations", split);
   const imageDir = join(dir, "images", split);
@@ -263,7 +264,9 @@ function samples(
         msg.datasetFileMissing("COCO-Stuff", dir, `images/${split}/${id}.jpg`),
       );
     }
-    return { image, labels: join(labelDir, name) };
+    const labels = join(labelDir, name);
+    onSample?.(image, labels);
+    return { image, labels };
   });
   return { files, trainIds };
 }
@@ -275,7 +278,7 @@ function samples(
  */
 export function openCocoStuff(dir: string, options: FolderSplitOptions): FolderSplits {
   const view = (split: string, limit: number, hidden: readonly number[]) => {
-    const { files, trainIds } = samples(dir, split, limit);
+    const { files, trainIds } = samples(dir, split, limit, options.onSample);
     return folderDataset({
       name: `coco-stuff164k-${split}`,
       classNames: COCO_STUFF_CLASSES,

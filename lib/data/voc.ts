@@ -70,6 +70,8 @@ export interface FolderSplitOptions {
   readonly trainLimit: number;
   /** At most this many evaluation samples. */
   readonly evalLimit: number;
+  /** Told each sample's image and label file (e.g. to digest them). */
+  readonly onSample?: (image: string, labels: string) => void;
 }
 
 /** A folder dataset's two views. */
@@ -85,6 +87,7 @@ export function listedSamples(
   list: string,
   files: (id: string) => SampleFiles,
   limit: number,
+  onSample?: (image: string, labels: string) => void,
 ): SampleFiles[] {
   const listPath = join(dir, list);
   if (!isFileSync(listPath)) {
@@ -101,6 +104,7 @@ export function listedSamples(
         );
       }
     }
+    onSample?.(sample.image, sample.labels);
     return sample;
   });
 }
@@ -130,7 +134,14 @@ export function openVoc(dir: string, options: FolderSplitOptions): FolderSplits 
     train: folderDataset({
       ...common,
       name: "voc2012-train",
-      samples: listedSamples("VOC", dir, trainList, files(trainLabels), options.trainLimit),
+      samples: listedSamples(
+        "VOC",
+        dir,
+        trainList,
+        files(trainLabels),
+        options.trainLimit,
+        options.onSample,
+      ),
       hidden: options.unseenIds,
     }),
     eval: folderDataset({
@@ -142,6 +153,7 @@ export function openVoc(dir: string, options: FolderSplitOptions): FolderSplits 
         "ImageSets/Segmentation/val.txt",
         files("SegmentationClass"),
         options.evalLimit,
+        options.onSample,
       ),
       hidden: [],
     }),

@@ -62,6 +62,13 @@ export const ABLATE = defineTask({
       aliases: ["dry-run"],
       description: "Print the runs, their overrides, hashes and done/pending; run nothing",
     }),
+    experiment: text({
+      value: "NAME",
+      default: null,
+      defaultText: "the ablation's own base, fashion-scenes",
+      description: `Run the ablation on another base experiment (experiments/NAME.ts): voc-clip or
+        coco-stuff-clip for the paper's setting (with --teacher CLIP_DIR and --data DIR)`,
+    }),
     backend: choice(Backend, {
       default: null,
       defaultText: "the config's, wasm",

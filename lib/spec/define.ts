@@ -43,6 +43,11 @@ export interface ExperimentSpec {
   readonly description?: string;
   /** Overrides of `DEFAULT_CONFIG` by dotted key (data choices included). */
   readonly set: Overrides;
+  /**
+   * What a preset means on this benchmark, beyond its schedule: overrides applied after the
+   * preset's (e.g. a smaller input size for `smoke` where the real one would take hours on CPU).
+   */
+  readonly presets?: { readonly [P in "smoke" | "quick" | "paper"]?: Overrides };
 }
 
 /** One row of an ablation: a label, its overrides of the base, and the paper row it reproduces. */

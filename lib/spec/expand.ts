@@ -106,7 +106,7 @@ export async function expandAblation(
     for (const variant of spec.variants) {
       const layers: OverrideLayers = {
         base: spec.base.set,
-        preset: preset.set,
+        preset: mergeOverrides(preset.set, spec.base.presets?.[preset.name] ?? {}),
         variant: variant.set,
         run: options.backend === undefined
           ? { "train.seed": seed }

@@ -254,6 +254,17 @@ export function unknownAblation(
   }`;
 }
 
+/** An experiment name with no file. */
+export function unknownExperiment(
+  name: string,
+  known: readonly string[],
+  suggestion: string | undefined,
+): string {
+  return `Unknown experiment "${name}"${didYouMean(suggestion)}; known experiments: ${
+    quoteList(known)
+  }`;
+}
+
 /** A preset name that does not exist. */
 export function unknownPreset(
   name: string,

@@ -15,9 +15,14 @@
  * @module
  */
 import { suggest } from "../_suggest.ts";
-import type { Ablation } from "./define.ts";
+import type { Ablation, ExperimentSpec } from "./define.ts";
 import * as msg from "./messages.ts";
-import { validateAblation } from "./validate_spec.ts";
+import {
+  experimentSource,
+  rebaseAblation,
+  validateAblation,
+  validateExperiment,
+} from "./validate_spec.ts";
 
 /** Options of the registry functions. */
 export interface RegistryOptions {
@@ -29,6 +34,7 @@ export interface RegistryOptions {
 }
 
 const DEFAULT_DIR = new URL("../../ablations/", import.meta.url);
+const EXPERIMENTS_DIR = new URL("../../experiments/", import.meta.url);
 
 function folder(options: RegistryOptions): URL {
   const dir = options.dir ?? DEFAULT_DIR;
@@ -89,4 +95,41 @@ export async function loadAllAblations(options: RegistryOptions = {}): Promise<A
     ablations.push(await loadAblation(name, options));
   }
   return ablations;
+}
+
+/** The names of the base experiments (kebab-case, sorted): one per `experiments/*.ts` file. */
+export async function listExperiments(): Promise<string[]> {
+  return await listAblations({ dir: EXPERIMENTS_DIR });
+}
+
+/**
+ * Imports and validates the base experiment called `name` (`experiments/<name>.ts`), e.g. to run
+ * an ablation on another benchmark (`ablate --experiment voc-clip`).
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "../_std.ts";
+ * import { loadExperiment } from "./registry.ts";
+ * assertEquals((await loadExperiment("voc-clip")).set["data.source"], "voc");
+ * ```
+ *
+ * @throws {RangeError} For an unknown name (listing the known ones, with a suggestion).
+ */
+export async function loadExperiment(name: string): Promise<ExperimentSpec> {
+  const known = await listExperiments();
+  if (!known.includes(name)) {
+    throw new RangeError(msg.unknownExperiment(name, known, suggest(name, known)));
+  }
+  const source = experimentSource(name);
+  const module = await import(new URL(`${name.replaceAll("-", "_")}.ts`, EXPERIMENTS_DIR).href);
+  const experiment = validateExperiment(module.default, source);
+  if (experiment.name !== name) {
+    throw new TypeError(msg.cannotLoad(source, msg.nameMismatch(experiment.name, name)));
+  }
+  return experiment;
+}
+
+/** `ablation` with its base replaced by `experiment` (its variants apply on top). */
+export function onExperiment(ablation: Ablation, experiment: ExperimentSpec): Ablation {
+  return rebaseAblation(ablation, experiment);
 }

@@ -17,6 +17,7 @@ import {
   type Vary,
 } from "./define.ts";
 import { canonicalJson } from "./hash.ts";
+import { getPreset } from "./presets.ts";
 import { applyOverrides, getAtKey, isPlainObject, mergeOverrides, type Overrides } from "./keys.ts";
 import * as msg from "./messages.ts";
 import { isTableId, PAPER_TABLES, type PaperMetric, TABLE_IDS } from "./paper_tables.ts";
@@ -38,7 +39,7 @@ const ABLATION_FIELDS = [
   "seeds",
   "extra",
 ] as const;
-const EXPERIMENT_FIELDS = ["name", "title", "description", "set"] as const;
+const EXPERIMENT_FIELDS = ["name", "title", "description", "set", "presets"] as const;
 const VARIANT_FIELDS = ["label", "set", "paperRow", "extra"] as const;
 
 /** Every metric some paper table reports, plus `mIoU` (over all classes). */
@@ -126,6 +127,13 @@ export function validateExperiment(spec: unknown, source?: string): ExperimentSp
   optionalString(spec, "description", where, file);
   validateOverrides(spec.set, file);
   validateConfig(applyOverrides(DEFAULT_CONFIG, spec.set as Overrides), file);
+  if (spec.presets !== undefined) {
+    if (!isPlainObject(spec.presets)) fail(TypeError, file, msg.notASpec("presets", spec.presets));
+    for (const [preset, set] of Object.entries(spec.presets)) {
+      getPreset(preset);
+      validateOverrides(set, file);
+    }
+  }
   return spec as unknown as ExperimentSpec;
 }
 
@@ -297,6 +305,16 @@ export function validateAblation(spec: unknown, source: string): Ablation {
 }
 
 const validated = new WeakSet<object>();
+
+/**
+ * `ablation` on another base experiment, e.g. a table's variants on the paper's own setting
+ * (`experiments/voc_clip.ts`); each run's config is still validated when it is expanded.
+ */
+export function rebaseAblation(ablation: Ablation, base: ExperimentSpec): Ablation {
+  const rebased = Object.freeze({ ...ablation, base: validateExperiment(base) });
+  validated.add(rebased);
+  return rebased;
+}
 
 /** Whether `value` is an `Ablation` returned by `validateAblation`. */
 export function isValidatedAblation(value: unknown): value is Ablation {

@@ -11,6 +11,7 @@ Deno.test("parseAblateArgs() gives the defaults for a bare name", () => {
     workers: 2,
     db: "runs.duckdb",
     plan: false,
+    experiment: null,
     backend: null,
   });
 });
@@ -19,7 +20,8 @@ Deno.test("parseAblateArgs() reads every option, spaced or with =", () => {
   assert.deepEqual(
     parseAblateArgs(
       shellWords(
-        "all --preset=paper --seeds 5 --workers=1 --db /tmp/w.duckdb --dry-run --backend cpu",
+        "all --preset=paper --seeds 5 --workers=1 --db /tmp/w.duckdb --dry-run --backend cpu " +
+          "--experiment voc-clip",
       ),
     ),
     {
@@ -30,6 +32,7 @@ Deno.test("parseAblateArgs() reads every option, spaced or with =", () => {
       workers: 1,
       db: "/tmp/w.duckdb",
       plan: true,
+      experiment: "voc-clip",
       backend: "cpu",
     },
   );
@@ -122,6 +125,7 @@ Deno.test("the help text documents every option, with examples that parse", () =
       "--plan",
       "--dry-run",
       "--backend",
+      "--experiment",
       "--help",
     ]
   ) {
