@@ -31,8 +31,8 @@ export const SWEEP = defineTask({
       value: "PATH",
       default: DEFAULT_TEACHER_DIR,
       defaultText: "data/teacher/, the shipped one",
-      description: `The frozen teacher: a checkpoint folder, or a module whose default export
-        makes a Teacher`,
+      description: `The frozen teacher: a checkpoint folder, a Hugging Face CLIPModel folder, or a
+        module whose default export makes a Teacher`,
     }),
     dataDir: text({
       group,
@@ -72,7 +72,9 @@ export const SWEEP = defineTask({
     # A test-sized teacher (a module whose default export makes a Teacher), a few steps per run
     deno task ablate token-bank --preset smoke --teacher tests/sweep/_tiny_teacher.ts --db /tmp/smoke.duckdb
     # One planned run by itself (the hash from --plan; ablate wrote its job file when it ran)
-    deno task run-one 3f2a9c1b`,
+    deno task run-one 3f2a9c1b
+    # Table IX in the paper's setting: CLIP ViT-B/16 (a Hugging Face folder) on PASCAL VOC 2012
+    deno task ablate token-bank --experiment voc-clip --teacher ~/clip-vit-base-patch16 --data ~/VOC2012`,
 });
 
 /** `ablate`'s request with the runner's options (`dataDir`, `specsDir`: `null` for defaults). */

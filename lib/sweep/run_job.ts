@@ -94,10 +94,11 @@ async function prepare(job: RunJob, options: ExecuteOptions): Promise<Prepared> 
     job.config.data,
     job.dataDir === null ? {} : { dataDir: job.dataDir },
   );
-  checkPlanned("data", job.context.dataIdentity, await dataIdentity(data.items));
+  checkPlanned("data", job.context.dataIdentity, data.identity ?? await dataIdentity(data.items!));
   options.signal?.throwIfAborted();
   const path = options.teacher ?? job.teacher;
-  const teacher = await loadTeacher(path);
+  const size = job.config.data.size;
+  const teacher = await loadTeacher(path, { imageSize: [size, size] });
   try {
     checkPlanned("teacher", job.context.teacherHash, teacher.hash);
     const card = await teacherCardPath(path);

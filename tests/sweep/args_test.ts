@@ -21,6 +21,7 @@ Deno.test("parseSweepArgs() takes the runner's options and leaves the rest to pa
       workers: 3,
       db: "runs.duckdb",
       plan: true,
+      experiment: null,
       backend: null,
       teacher: "t.ts",
       dataDir: "/d",
