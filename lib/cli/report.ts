@@ -18,6 +18,7 @@ async function report(args: RequestOf<typeof REPORT>): Promise<void> {
   const result = await renderReport(args.target, {
     db: args.db,
     outDir: args.out,
+    waitMs: args.waitMs,
     delta: args.delta,
     definition,
   });

@@ -15,6 +15,7 @@
  */
 import { defineTask, number, text } from "../_args.ts";
 import { ABLATION_TARGET, DEFAULT_DB } from "../spec/args.ts";
+import { WAIT_FLAG } from "../track/_cli.ts";
 
 /** Default output folder. */
 export const DEFAULT_OUT = "reports/out";
@@ -36,6 +37,7 @@ export const REPORT = defineTask({
       default: DEFAULT_OUT,
       description: "Output folder; pages are DIR/NAME.html and DIR/index.html",
     }),
+    waitMs: WAIT_FLAG,
     delta: number({
       value: "POINTS",
       min: 0,

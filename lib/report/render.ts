@@ -32,6 +32,12 @@ export interface RenderOptions {
   /** The run database file. */
   readonly db: string;
   /**
+   * Milliseconds to keep retrying while another process (a sweep, between its runs) writes the
+   * file.
+   * @default {0}
+   */
+  readonly waitMs?: number;
+  /**
    * Where the pages go (created when missing).
    * @default {"reports/out"}
    */
@@ -94,9 +100,9 @@ export async function renderReport(target: string, options: RenderOptions): Prom
   const started = performance.now();
   const outDir = options.outDir ?? "reports/out";
   const db = options.db;
-  // Read-only: a missing file is Deno.errors.NotFound naming it; a file another process is
-  // writing (an ablation still running) is the store's DatabaseBusyError.
-  const store = await RunStore.open(db, { readOnly: true });
+  // Read-only: a missing file is Deno.errors.NotFound naming it; a file another process writes
+  // for longer than `waitMs` is the store's DatabaseBusyError (a sweep writes only for moments).
+  const store = await RunStore.open(db, { readOnly: true, waitMs: options.waitMs ?? 0 });
   try {
     await Deno.mkdir(outDir, { recursive: true });
     const context: Context = {

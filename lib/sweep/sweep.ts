@@ -22,6 +22,8 @@ import { canonicalJson, type HashContext } from "../spec/hash.ts";
 import { paperValue } from "../spec/paper_tables.ts";
 import { formatPlan, shortHash } from "../spec/plan.ts";
 import { readFinishedRowRuns } from "../track/finished_runs.ts";
+import { DEFAULT_WAIT_SECONDS } from "../track/_cli.ts";
+import * as trackMsg from "../track/messages.ts";
 import { DatabaseBusyError, type PaperValueRow, RunStore } from "../track/store.ts";
 import type { SweepArgs } from "./args.ts";
 import { codeManifest } from "./code_digest.ts";
@@ -34,7 +36,6 @@ import {
   workPaths,
   writeJob,
 } from "./job.ts";
-import { checkSweepFolders } from "./folders.ts";
 import * as msg from "./messages.ts";
 import { runPool } from "./pool.ts";
 import { formatDuration, type ProgressDisplay, type RunEnd, SweepProgress } from "./progress.ts";
@@ -88,18 +89,15 @@ export async function runSweep(
   io: SweepIo,
   options: SweepOptions = {},
 ): Promise<number> {
-  // Everything that can fail on the command line fails before the database file is made.
-  await checkSweepFolders(args);
-  const resolved = await resolveSweep(args, { requireContext: true });
-  const store = await openStore(args.db);
+  const store = await openStore(args, io, options);
   try {
-    const sweep = await planRuns(store, args, io, resolved);
+    const sweep = await planRuns(store, args, io);
     await storeLeftoverRecords(sweep, sweep.runs.keys());
     const held = await settleEarlierRuns(sweep, {
       waitMs: options.orphanWaitMs ?? 60_000,
       stop: options.stop,
     });
-    const pending = await pendingRuns(sweep, held, args.rerun);
+    const pending = await pendingRuns(sweep, held);
     if (options.stop?.aborted) return stoppedBeforeStart(io);
     if (pending.length === 0) return await nothingToRun(sweep, held, io);
     const jobs = await writeJobs(sweep, pending, args);
@@ -115,11 +113,32 @@ export async function runSweep(
 
 // ---------------------------------------------------------------- the steps, in order
 
-/** The database for writing; a file another process holds is an error naming that process. */
-async function openStore(db: string): Promise<RunStore> {
+/**
+ * The database for writing, held only while the sweep writes it so that readers get in between
+ * (a reader keeping it open makes the sweep wait, saying on whom; the runs' records stay on
+ * disk meanwhile). Another owner (a sweep, collect) is an error naming that process, after
+ * `--wait`.
+ */
+async function openStore(args: SweepArgs, io: SweepIo, options: SweepOptions): Promise<RunStore> {
+  const db = args.db;
   if (db !== ":memory:") await Deno.mkdir(dirname(resolve(db)), { recursive: true });
+  let saidAt = -Infinity;
   try {
-    return await RunStore.open(db);
+    return await RunStore.open(db, {
+      holdFile: false,
+      waitMs: args.waitMs,
+      ...(options.kill ? { signal: options.kill } : {}),
+      onBusy: (pid, waitedMs, holder) => {
+        if (waitedMs < saidAt) saidAt = -Infinity; // another wait
+        if (waitedMs < OWNER_QUIET_WAIT_MS || waitedMs - saidAt < OWNER_REPEAT_WAIT_MS) return;
+        saidAt = waitedMs;
+        io.display.log(
+          holder === "owner"
+            ? trackMsg.waitingFor(db, pid, args.waitMs)
+            : trackMsg.ownerWaiting(db, pid, waitedMs),
+        );
+      },
+    });
   } catch (error) {
     if (error instanceof DatabaseBusyError) {
       throw new Error(msg.databaseBusy(db, error.pid), { cause: error });
@@ -127,6 +146,11 @@ async function openStore(db: string): Promise<RunStore> {
     throw error;
   }
 }
+
+/** A sweep waiting this long for a reader to close the file says so, */
+const OWNER_QUIET_WAIT_MS = 1000;
+/** and again every so often while it waits. */
+const OWNER_REPEAT_WAIT_MS = 60_000;
 
 /** A sweep once planned: what its steps share. */
 interface Sweep extends SweepScope {
@@ -140,18 +164,17 @@ interface Sweep extends SweepScope {
  * Resolves the ablations, the hash context and every run, and stores the paper's values and
  * which (ablation, variant) rows each run serves.
  */
-async function planRuns(
-  store: RunStore,
-  args: SweepArgs,
-  io: SweepIo,
-  resolved: ResolvedSweep,
-): Promise<Sweep> {
+async function planRuns(store: RunStore, args: SweepArgs, io: SweepIo): Promise<Sweep> {
+  const resolved = await resolveSweep(args, { requireContext: true });
   await store.setPaperValues(paperValueRows(resolved.ablations));
   const runs = new Map<string, PlannedRun>();
-  for (const run of resolved.runs) {
-    await store.addVariantMembership(run.ablation, run.variant, run.hash, run.seed);
-    if (!runs.has(run.hash)) runs.set(run.hash, run);
-  }
+  // Queued together, the calls share one opening of the file.
+  await Promise.all(
+    resolved.runs.map((run) =>
+      store.addVariantMembership(run.ablation, run.variant, run.hash, run.seed)
+    ),
+  );
+  for (const run of resolved.runs) if (!runs.has(run.hash)) runs.set(run.hash, run);
   const work = workPaths(args.workDir);
   return {
     store,
@@ -164,16 +187,9 @@ async function planRuns(
   };
 }
 
-/**
- * The runs of the plan not held by a live process and not finished (with `rerun`, finished ones
- * too: starting them keeps their finished rows under their own id).
- */
-async function pendingRuns(
-  sweep: Sweep,
-  held: ReadonlySet<string>,
-  rerun: boolean,
-): Promise<PlannedRun[]> {
-  const finished = rerun ? new Set<string>() : await sweep.store.finishedHashes();
+/** The runs of the plan neither finished nor held by a live process. */
+async function pendingRuns(sweep: Sweep, held: ReadonlySet<string>): Promise<PlannedRun[]> {
+  const finished = await sweep.store.finishedHashes();
   return [...sweep.runs.values()].filter((r) => !finished.has(r.hash) && !held.has(r.hash));
 }
 
@@ -278,13 +294,12 @@ async function startJob(
 ): Promise<WorkerProcess> {
   const child = spawn(job.path, { records: sweep.records });
   try {
-    const kept = await sweep.store.startRun(job.run, {
+    await sweep.store.startRun(job.run, {
       pid: child.pid,
       backend: job.run.config.backend,
       git: job.git,
       versions: { code: sweep.context.codeVersion ?? "" },
     });
-    if (kept !== null) sweep.log(msg.rerunKept(msg.runLabel(job.run), kept));
   } catch (error) {
     child.kill("SIGKILL");
     throw error;
@@ -414,7 +429,6 @@ export function logMetrics(run: PlannedRun, ablations: readonly Ablation[]): rea
  * then what will be skipped. Trains nothing and writes nothing.
  */
 export async function planSweep(args: SweepArgs): Promise<string> {
-  await checkSweepFolders(args);
   const resolved = await resolveSweep(args, { requireContext: false });
   const notes: string[] = [];
   let status: PlanStatus = { done: new Set(), stale: new Map() };
@@ -422,7 +436,7 @@ export async function planSweep(args: SweepArgs): Promise<string> {
     notes.push(msg.provisionalPlan(resolved.contextError.message));
   } else {
     try {
-      status = await planStatusIn(args.db, resolved);
+      status = await planStatusIn(args.db, resolved, args.waitMs);
     } catch (error) {
       notes.push(msg.planWithoutDatabase(args.db, (error as Error).message));
     }
@@ -441,10 +455,16 @@ interface PlanStatus {
  * The finished runs of the database at `db` and the stale runs of `resolved` (whose context is
  * known); none when the database does not exist.
  */
-async function planStatusIn(db: string, resolved: ResolvedSweep): Promise<PlanStatus> {
+async function planStatusIn(
+  db: string,
+  resolved: ResolvedSweep,
+  waitMs: number,
+): Promise<PlanStatus> {
   let store: RunStore;
   try {
-    store = await RunStore.open(db, { readOnly: true });
+    // A sweep may be writing just then: wait for it as a reader does.
+    const wait = Math.max(waitMs, DEFAULT_WAIT_SECONDS * 1000);
+    store = await RunStore.open(db, { readOnly: true, waitMs: wait });
   } catch (error) {
     if (error instanceof Deno.errors.NotFound) return { done: new Set(), stale: new Map() };
     throw error;

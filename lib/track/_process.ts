@@ -1,5 +1,6 @@
 /**
- * Is a process id alive on this host? Used to reap runs whose training process died.
+ * Processes on this host: is a pid alive (to reap runs whose training process died), and the
+ * owner lock that lets one process at a time write a database file.
  *
  * @module
  */
@@ -39,5 +40,58 @@ export function hostName(): string {
     return Deno.hostname();
   } catch {
     return "unknown";
+  }
+}
+
+/** The owner lock of a database file, held until {@linkcode OwnerLock.release}. */
+export interface OwnerLock {
+  /** Lets go of the lock (idempotent). */
+  release(): void;
+}
+
+/** The lock file beside database `path`. */
+export function ownerLockPath(path: string): string {
+  return `${path}.owner`;
+}
+
+/**
+ * Takes the owner lock of database `path`: an exclusive lock on `<path>.owner`, which then holds
+ * this process's pid. Returns the lock, or the pid of the process holding it (`null` when it
+ * has not written its pid yet). The operating system releases the lock when its holder dies, so
+ * a dead owner's lock never blocks the next one; the file itself stays (removing it would let
+ * two processes lock two different files of one name).
+ */
+export function tryOwnerLock(path: string): OwnerLock | { holder: number | null } {
+  const lockPath = ownerLockPath(path);
+  const file = Deno.openSync(lockPath, { read: true, write: true, create: true });
+  let locked = false;
+  try {
+    locked = file.tryLockSync(true);
+    if (!locked) return { holder: readPid(lockPath) };
+    file.truncateSync(0);
+    file.writeSync(new TextEncoder().encode(`${Deno.pid}\n`));
+  } finally {
+    if (!locked) file.close();
+  }
+  let held = true;
+  return {
+    release() {
+      if (!held) return;
+      held = false;
+      try {
+        file.truncateSync(0);
+      } finally {
+        file.close();
+      }
+    },
+  };
+}
+
+function readPid(lockPath: string): number | null {
+  try {
+    const pid = Number(Deno.readTextFileSync(lockPath).trim());
+    return Number.isInteger(pid) && pid > 0 ? pid : null;
+  } catch {
+    return null;
   }
 }

@@ -9,7 +9,6 @@
 function q(value: unknown): string {
   if (typeof value === "string") return JSON.stringify(value);
   if (typeof value === "bigint") return `${value}n`;
-  if (typeof value === "number" && !Number.isFinite(value)) return String(value);
   if (value === undefined) return "undefined";
   try {
     return JSON.stringify(value) ?? String(value);
@@ -43,15 +42,31 @@ export function databaseBusy(path: string, pid: number | null): string {
     : `Database ${q(path)} is in use by another process (pid ${pid})`;
 }
 
+/** Another process owns the file for writing (holds its owner lock). */
+export function databaseOwned(path: string, pid: number | null): string {
+  return `Database ${q(path)} is being written by another process${
+    pid === null ? "" : ` (pid ${pid})`
+  }, a sweep or collect: one process at a time may write it`;
+}
+
 /** Suffix for {@linkcode databaseBusy} after waiting. */
 export function waitedFor(ms: number): string {
   return `; waited ${(ms / 1000).toFixed(1)} s`;
 }
 
-/** Hint appended to busy errors. */
-export const BUSY_HINT =
-  "only one process may write a DuckDB file: stop that process, pass --wait SECONDS, " +
-  "or let it ingest per-run record files with `deno task collect`";
+/** Hint appended to busy errors (every task that opens the file has `--wait`). */
+export const BUSY_HINT = "pass --wait SECONDS to keep retrying, or stop that process";
+
+/**
+ * Logged by an owner (a sweep) that waits for the file between its writes: a reader keeps it
+ * open. Nothing is lost meanwhile: the runs' record files stay on disk until stored.
+ */
+export function ownerWaiting(path: string, pid: number | null, waitedMs: number): string {
+  return `waiting for ${pid === null ? "another process" : `pid ${pid}`}, which has ${
+    q(path)
+  } open, to close it (${(waitedMs / 1000).toFixed(0)} s so far); ` +
+    "run records stay on disk until stored";
+}
 
 /** Printed once by a task waiting for the file (`--wait`). */
 export function waitingFor(path: string, pid: number | null, waitMs: number): string {
@@ -81,12 +96,6 @@ export function databaseOpenFailed(path: string, reason: string): string {
 export function schemaTooNew(path: string, found: number, known: number): string {
   return `Database ${q(path)} has schema version ${found}, newer than this code's ${known}: ` +
     "update c2s-lab to read it";
-}
-
-/** A DuckDB file with tables of its own and none of a run store. */
-export function foreignDatabase(path: string, table: string): string {
-  return `Database ${q(path)} is not a c2s-lab run store: it holds table ${q(table)} and no ` +
-    `"schema_version" table; point --db at a run store or a new file`;
 }
 
 /** A read-only open found no schema_version table. */
@@ -172,12 +181,6 @@ export function recordDuplicateResult(source: string, split: string, metric: str
   }) appears twice`;
 }
 
-/** A record file named for one run holds another's record. */
-export function recordNameMismatch(path: string, fileHash: string, recordHash: string): string {
-  return `Invalid run record ${q(path)}: the file is named for run ${q(fileHash)} but holds ` +
-    `run ${q(recordHash)}`;
-}
-
 /** A hash that cannot be a file name. */
 export function recordBadHash(hash: string): string {
   return `Cannot write run record: hash ${
@@ -212,39 +215,15 @@ export function collectedOne(
   return `ingested ${path} (run ${id}, ${status})${movedTo === null ? "" : ` -> ${movedTo}`}`;
 }
 
-/** Line printed for a late record of a finished run: kept on disk, its rows untouched. */
-export function keptNotApplied(path: string, id: string, keptAt: string | null): string {
-  return `kept, not applied: run ${id} is finished (${path}` +
-    `${keptAt === null ? "" : ` -> ${keptAt}`}); \`deno task ablate NAME --rerun\` retrains it`;
-}
-
-/** How many records collect ingested, kept without applying, and could not ingest. */
-export interface CollectCounts {
-  readonly ingested: number;
-  readonly kept: number;
-  readonly rejected: number;
-  readonly failed: number;
-}
-
 /** Summary printed by collect. */
-export function collectSummary(counts: CollectCounts, db: string): string {
-  const { ingested, kept, rejected, failed } = counts;
+export function collectSummary(ingested: number, failed: number, db: string): string {
   return `${ingested} record${ingested === 1 ? "" : "s"} ingested into ${db}` +
-    (kept ? `, ${kept} kept, not applied (runs already finished)` : "") +
-    (rejected ? `, ${rejected} rejected (moved aside)` : "") +
     (failed ? `, ${failed} failed (left in place)` : "");
 }
 
-/** Line printed for a record file collect could not ingest; `movedTo`: where it was put aside. */
-export function collectFailed(path: string, reason: string, movedTo: string | null = null): string {
-  return movedTo === null
-    ? `skipped ${path}: ${reason}`
-    : `rejected ${path}: ${reason} -> ${movedTo}`;
-}
-
-/** Text of the file beside a rejected record saying why it was put aside. */
-export function rejectedReason(path: string, reason: string, at: Date): string {
-  return `${path} was rejected at ${at.toISOString()}:\n${reason}\n`;
+/** Line printed for a record file collect could not ingest. */
+export function collectFailed(path: string, reason: string): string {
+  return `skipped ${path}: ${reason}`;
 }
 
 /** Line printed per exported Parquet file. */

@@ -2,16 +2,24 @@
  * The run store: one DuckDB file (default `runs.duckdb`) holding every run's config, lifecycle,
  * curves, results and artifacts (schema in {@linkcode ./schema.ts}).
  *
- * Locking: DuckDB lets one process open a file for writing (other processes, even read-only
- * ones, are refused while it is open; several read-only processes may share it). Opening a file
- * another process holds throws {@linkcode DatabaseBusyError} naming the holder's pid, at once by
- * default or after `waitMs` of retrying. Opening the same file twice in one process is refused
- * too (DuckDB would not notice, and two writers in one process can corrupt it). Training
- * processes that cannot hold the file write per-run record files instead ({@linkcode ./record.ts}),
- * which the owner ingests.
+ * Locking: DuckDB lets one process open a file for writing, and while it is open no other
+ * process may open it, not even read-only; several read-only processes may share it. So:
+ * - A process that writes is the file's owner: it first takes the owner lock (`<file>.owner`,
+ *   released by the operating system when the process dies), so two owners (two sweeps, a sweep
+ *   and `collect`) never interleave their writes.
+ * - An owner that runs for long (a sweep) opens with `holdFile: false`: it holds DuckDB's file
+ *   only while its calls run (open, write, close, which checkpoints), so readers get in between.
+ *   A reader holding the file (a notebook) makes it wait, without limit: what it has to write
+ *   stays on disk meanwhile (run record files), and `onBusy` says whom it waits for.
+ * - A reader or writer that finds the file held retries for `waitMs`, then throws
+ *   {@linkcode DatabaseBusyError} naming the holder's pid.
+ * Opening the same file twice in one process is refused too (DuckDB would not notice, and two
+ * writers in one process can corrupt it). Training processes never open the file: they write
+ * per-run record files ({@linkcode ./record.ts}), which the owner ingests.
  *
- * All methods of one store run one at a time, in call order, on one connection; each write is one
- * transaction. Values go through prepared statements and binds; bulk rows through the appender.
+ * All methods of one store run one at a time, in call order, on one connection (with
+ * `holdFile: false`, calls queued back to back share one); each write is one transaction. Values
+ * go through prepared statements and binds; bulk rows through the appender.
  *
  * @module
  */
@@ -47,13 +55,21 @@ import {
   TABLES,
   tCritRows,
 } from "./schema.ts";
-import { hostName, isProcessAlive } from "./_process.ts";
+import { hostName, isProcessAlive, type OwnerLock, tryOwnerLock } from "./_process.ts";
 import { type JsonValue, jsonValueConverter } from "./_values.ts";
 
 export type { JsonValue } from "./_values.ts";
 
 /** The database file used when none is given. */
 export const DEFAULT_DB_PATH = "runs.duckdb";
+
+/**
+ * What holds a busy database: another process with DuckDB's file open (`file`), or another
+ * process owning the file for writing (`owner`: a sweep or `collect`).
+ */
+export const BusyHolder = ["file", "owner"] as const;
+/** One of {@linkcode BusyHolder}. */
+export type BusyHolder = typeof BusyHolder[number];
 
 /**
  * Thrown when another process holds the database file. Callers catch it to wait, to fall back to
@@ -63,17 +79,26 @@ export class DatabaseBusyError extends Error {
   override name = "DatabaseBusyError";
   /** The path as the caller gave it. */
   readonly path: string;
-  /** Process id of the holder when DuckDB reports it, else `null`. */
+  /** Process id of the holder when known, else `null`. */
   readonly pid: number | null;
+  /** What the holder holds. */
+  readonly holder: BusyHolder;
 
-  constructor(path: string, pid: number | null, waitedMs: number, options?: ErrorOptions) {
+  constructor(
+    path: string,
+    pid: number | null,
+    waitedMs: number,
+    options: ErrorOptions & { holder?: BusyHolder } = {},
+  ) {
+    const holder = options.holder ?? "file";
     super(
-      msg.databaseBusy(path, pid) + (waitedMs > 0 ? msg.waitedFor(waitedMs) : "") + ": " +
-        msg.BUSY_HINT,
+      (holder === "owner" ? msg.databaseOwned(path, pid) : msg.databaseBusy(path, pid)) +
+        (waitedMs > 0 ? msg.waitedFor(waitedMs) : "") + ": " + msg.BUSY_HINT,
       options,
     );
     this.path = path;
     this.pid = pid;
+    this.holder = holder;
   }
 }
 
@@ -92,17 +117,31 @@ export interface RunStoreOptions {
    */
   create?: boolean;
   /**
-   * Milliseconds to keep retrying while another process holds the file; 0 fails at once.
+   * Milliseconds to keep retrying while another process holds the file (or, for a writer, owns
+   * it); 0 fails at once.
    * @default 0
    */
   waitMs?: number;
   /**
-   * Milliseconds between retries while waiting.
-   * @default 250
+   * Milliseconds before the first retry while waiting; the pause doubles up to twice this for a
+   * bounded wait, up to 1 s for the unbounded waits of `holdFile: false`.
+   * @default 50
    */
   pollMs?: number;
-  /** Called each time the file is found held and a retry follows (e.g. to say "waiting..."). */
-  onBusy?: (pid: number | null, waitedMs: number) => void;
+  /**
+   * Hold DuckDB's file from open to close. `false` (a writer that runs for long, such as a
+   * sweep): open it only while calls run, so readers get in between; each call then waits for
+   * the file as long as it takes (until `signal` aborts), calling `onBusy`.
+   * @default true
+   */
+  holdFile?: boolean;
+  /** Aborted: stop waiting for the file and throw {@linkcode DatabaseBusyError}. */
+  signal?: AbortSignal;
+  /**
+   * Called each time the file is found held (or owned) and a retry follows (e.g. to say
+   * "waiting..."), with the holder's pid and the milliseconds waited so far.
+   */
+  onBusy?: (pid: number | null, waitedMs: number, holder: BusyHolder) => void;
 }
 
 /** What {@linkcode RunStore.startRun} needs of a planned run (a `PlannedRun` from lib/spec fits). */
@@ -151,15 +190,6 @@ export interface RunningRun {
   pid: number | null;
 }
 
-/**
- * What {@linkcode RunStore.ingestRecord} did: `applied: false` when the run was finished and the
- * record is of another attempt, so nothing changed.
- */
-export interface IngestResult {
-  id: string;
-  applied: boolean;
-}
-
 /** One row of the paper's reported values. */
 export interface PaperValueRow {
   tableId: string;
@@ -177,6 +207,105 @@ export interface QueryResult {
 
 const LOCK_ERROR = /Could not set lock on file/i;
 const LOCK_PID = /\(PID (\d+)\)/;
+/**
+ * Milliseconds a `holdFile: false` store leaves the file alone after letting go, so a reader
+ * retrying every 100 ms (twice the default `pollMs`) gets in between two of its writes.
+ */
+const YIELD_MS = 150;
+/** The longest pause between retries of an unbounded wait. */
+const MAX_UNBOUNDED_POLL_MS = 1000;
+
+/** How to wait for a busy file. */
+interface Wait {
+  readonly waitMs: number;
+  readonly pollMs: number;
+  readonly maxPollMs: number;
+  readonly signal?: AbortSignal | undefined;
+  readonly onBusy?: RunStoreOptions["onBusy"];
+}
+
+/** An attempt that found the file held by process `pid` (`null`: unknown). */
+class Busy {
+  constructor(readonly pid: number | null, readonly cause: unknown) {}
+}
+
+/**
+ * Calls `attempt` until it returns something other than {@linkcode Busy}, pausing between tries,
+ * for at most `wait.waitMs` (or until `wait.signal` aborts); then throws
+ * {@linkcode DatabaseBusyError}.
+ */
+async function retryWhileBusy<T>(
+  path: string,
+  holder: BusyHolder,
+  wait: Wait,
+  attempt: () => Promise<T | Busy>,
+): Promise<T> {
+  const started = Date.now();
+  let pause = wait.pollMs;
+  for (;;) {
+    const result = await attempt();
+    if (!(result instanceof Busy)) return result;
+    const elapsed = Date.now() - started;
+    if (elapsed >= wait.waitMs || wait.signal?.aborted) {
+      const waited = Number.isFinite(wait.waitMs) ? wait.waitMs : elapsed;
+      throw new DatabaseBusyError(path, result.pid, waited, { holder, cause: result.cause });
+    }
+    wait.onBusy?.(result.pid, elapsed, holder);
+    await new Promise((r) => setTimeout(r, Math.min(pause, wait.waitMs - elapsed)));
+    pause = Math.min(pause * 2, wait.maxPollMs);
+  }
+}
+
+/** Opens DuckDB's file, retrying while another process holds it. */
+function openInstance(path: string, readOnly: boolean, wait: Wait): Promise<DuckDBInstance> {
+  return retryWhileBusy(path, "file", wait, async () => {
+    try {
+      return await DuckDBInstance.create(path, readOnly ? { access_mode: "READ_ONLY" } : {});
+    } catch (error) {
+      const text = error instanceof Error ? error.message : String(error);
+      if (!LOCK_ERROR.test(text)) {
+        throw new Error(msg.databaseOpenFailed(path, text), { cause: error });
+      }
+      const pid = LOCK_PID.exec(text)?.[1];
+      return new Busy(pid === undefined ? null : Number(pid), error);
+    }
+  });
+}
+
+/** Takes the owner lock of `path`, retrying while another process holds it. */
+function takeOwnerLock(path: string, wait: Wait): Promise<OwnerLock> {
+  return retryWhileBusy(path, "owner", wait, () => {
+    let lock: ReturnType<typeof tryOwnerLock>;
+    try {
+      lock = tryOwnerLock(path);
+    } catch (error) {
+      throw new Error(msg.databaseOpenFailed(path, (error as Error).message), { cause: error });
+    }
+    return Promise.resolve("holder" in lock ? new Busy(lock.holder, null) : lock);
+  });
+}
+
+/** DuckDB's file, open. */
+interface OpenFile {
+  readonly instance: DuckDBInstance;
+  readonly conn: DuckDBConnection;
+  readonly writable: boolean;
+}
+
+function closeFile(file: OpenFile): void {
+  file.conn.closeSync();
+  file.instance.closeSync();
+}
+
+/** How a store holds its file. */
+interface Holding {
+  readonly readOnly: boolean;
+  readonly holdFile: boolean;
+  /** How calls wait for the file (`holdFile: false`). */
+  readonly wait: Wait;
+  readonly owner: OwnerLock | null;
+  readonly key: string | null;
+}
 
 /** Paths this process holds open (absolute), to refuse a second store on one file. */
 const openInProcess = new Set<string>();
@@ -219,30 +348,28 @@ function fileExists(path: string): boolean {
  */
 export class RunStore {
   readonly #path: string;
-  #instance: DuckDBInstance | null;
-  #conn: DuckDBConnection | null;
-  #key: string | null;
+  readonly #holding: Holding;
+  #file: OpenFile | null;
+  #closed = false;
+  /** Calls queued or running. */
+  #calls = 0;
+  /** When a `holdFile: false` store last let go of the file. */
+  #releasedAt = 0;
   #tail: Promise<unknown> = Promise.resolve();
 
-  private constructor(
-    path: string,
-    instance: DuckDBInstance,
-    conn: DuckDBConnection,
-    key: string | null,
-  ) {
+  private constructor(path: string, holding: Holding, file: OpenFile | null) {
     this.#path = path;
-    this.#instance = instance;
-    this.#conn = conn;
-    this.#key = key;
+    this.#holding = holding;
+    this.#file = file;
   }
 
   /**
-   * Opens (by default creating) a run store. A read-write open creates missing tables and views
-   * and fills `t_crit`; a read-only open checks the schema version only.
+   * Opens (by default creating) a run store. A read-write open takes the owner lock, creates
+   * missing tables and views and fills `t_crit`; a read-only open checks the schema version only.
    *
-   * Throws {@linkcode DatabaseBusyError} when another process holds the file (after `waitMs`),
-   * `Deno.errors.NotFound` for a missing file with `create: false`, `Error` when this process
-   * already holds the file or the file is not a (compatible) run store.
+   * Throws {@linkcode DatabaseBusyError} when another process holds the file or owns it (after
+   * `waitMs`), `Deno.errors.NotFound` for a missing file with `create: false`, `Error` when this
+   * process already holds the file or the file is not a (compatible) run store.
    */
   static async open(
     path: string = DEFAULT_DB_PATH,
@@ -250,81 +377,73 @@ export class RunStore {
   ): Promise<RunStore> {
     const readOnly = options.readOnly ?? false;
     const create = options.create ?? !readOnly;
-    const waitMs = Math.max(0, options.waitMs ?? 0);
-    const pollMs = Math.max(10, options.pollMs ?? 250);
     const memory = path === ":memory:";
+    const holdFile = memory || (options.holdFile ?? true);
     if (!memory && !create && !fileExists(path)) {
       throw new Deno.errors.NotFound(msg.databaseMissing(path));
     }
     const key = memory ? null : absoluteKey(path);
     if (key !== null && openInProcess.has(key)) throw new Error(msg.databaseOpenInProcess(path));
 
-    const started = Date.now();
-    let instance: DuckDBInstance;
-    for (;;) {
-      try {
-        instance = await DuckDBInstance.create(path, readOnly ? { access_mode: "READ_ONLY" } : {});
-        break;
-      } catch (error) {
-        const text = error instanceof Error ? error.message : String(error);
-        if (!LOCK_ERROR.test(text)) {
-          throw new Error(msg.databaseOpenFailed(path, text), { cause: error });
-        }
-        const elapsed = Date.now() - started;
-        const pidText = LOCK_PID.exec(text)?.[1];
-        const pid = pidText === undefined ? null : Number(pidText);
-        if (elapsed >= waitMs) throw new DatabaseBusyError(path, pid, waitMs, { cause: error });
-        options.onBusy?.(pid, elapsed);
-        await new Promise((r) => setTimeout(r, Math.min(pollMs, waitMs - elapsed)));
-      }
-    }
-    let conn: DuckDBConnection | null = null;
+    const pollMs = Math.max(10, options.pollMs ?? 50);
+    const wait: Wait = {
+      waitMs: Math.max(0, options.waitMs ?? 0),
+      pollMs,
+      maxPollMs: 2 * pollMs,
+      signal: options.signal,
+      onBusy: options.onBusy,
+    };
+    const calls: Wait = { ...wait, waitMs: Infinity, maxPollMs: MAX_UNBOUNDED_POLL_MS };
+    const owner = readOnly || memory ? null : await takeOwnerLock(path, wait);
+    let file: OpenFile;
     try {
-      conn = await instance.connect();
-      if (readOnly) await checkSchema(conn, path);
-      else await applySchema(conn, path);
+      const instance = await openInstance(path, readOnly, holdFile ? wait : calls);
+      let conn: DuckDBConnection | null = null;
+      try {
+        conn = await instance.connect();
+        if (readOnly) await checkSchema(conn, path);
+        else await applySchema(conn, path);
+      } catch (error) {
+        conn?.closeSync();
+        instance.closeSync();
+        throw error;
+      }
+      file = { instance, conn, writable: !readOnly };
     } catch (error) {
-      conn?.closeSync();
-      instance.closeSync();
+      owner?.release();
       throw error;
     }
     if (key !== null) openInProcess.add(key);
-    return new RunStore(path, instance, conn, key);
+    const store = new RunStore(path, { readOnly, holdFile, wait: calls, owner, key }, file);
+    if (!holdFile) store.#letGo();
+    return store;
   }
 
-  /** Waits for pending calls, then closes the connection and the database. Idempotent. */
+  /**
+   * Waits for pending calls, then closes the connection and the database and lets go of the
+   * owner lock. Idempotent.
+   */
   async close(): Promise<void> {
     await this.#tail.catch(() => {});
-    if (this.#conn) {
-      this.#conn.closeSync();
-      this.#conn = null;
-    }
-    if (this.#instance) {
-      this.#instance.closeSync();
-      this.#instance = null;
-    }
-    if (this.#key !== null) {
-      openInProcess.delete(this.#key);
-      this.#key = null;
-    }
+    if (this.#closed) return;
+    this.#closed = true;
+    if (this.#file) closeFile(this.#file);
+    this.#file = null;
+    this.#holding.owner?.release();
+    if (this.#holding.key !== null) openInProcess.delete(this.#holding.key);
   }
 
   // ------------------------------------------------------------ lifecycle
 
   /**
-   * Records that `run` starts now: its `runs` row gets status `running`, its flattened config
-   * goes to `params`, and its own (ablation, variant) to `run_variants`. An earlier attempt that
-   * did not finish is replaced (its curves cleared). A finished one is a rerun: its rows are kept
-   * under the id `<hash>~<n>` (n = 1, 2, ...; see {@linkcode RunStore.ingestRecord}), which this
-   * returns; otherwise `null`.
+   * Records that `run` starts now: its `runs` row gets status `running` (replacing any earlier
+   * attempt of the same hash, whose curves, results, class IoUs and artifacts are cleared), its
+   * flattened config goes to `params`, and its own (ablation, variant) to `run_variants`.
    */
-  startRun(run: PlannedRunInfo, info: RunStartInfo = {}): Promise<string | null> {
+  startRun(run: PlannedRunInfo, info: RunStartInfo = {}): Promise<void> {
     checkPlannedRun(run);
-    return this.#write(async (conn) => {
-      const kept = (await storedAttempt(conn, run.hash))?.status === "finished"
-        ? await supersede(conn, run.hash)
-        : null;
-      await writeRun(conn, {
+    return this.#write((conn) =>
+      writeRun(conn, {
         ...run,
         status: "running",
         startedAt: (info.startedAt ?? new Date()).toISOString(),
@@ -336,27 +455,22 @@ export class RunStore {
         pid: info.pid ?? Deno.pid,
         error: null,
         failedStep: null,
-      });
-      return kept;
-    });
+      })
+    );
   }
 
   /**
    * Ends run `id` without a record: status `failed` or `interrupted`, end time now and `reason`
-   * as its error. A finished run is left as it is (returns `false`). Unknown ids are a
-   * `RangeError`.
+   * as its error. Unknown ids are a `RangeError`.
    */
-  endRun(id: string, status: "failed" | "interrupted", reason: string): Promise<boolean> {
+  endRun(id: string, status: "failed" | "interrupted", reason: string): Promise<void> {
     return this.#write(async (conn) => {
       const reader = await conn.runAndReadAll(
-        "UPDATE runs SET status = ?, ended_at = ?, error = ? " +
-          "WHERE id = ? AND status <> 'finished' RETURNING id",
+        "UPDATE runs SET status = ?, ended_at = ?, error = ? WHERE id = ? RETURNING id",
         [status, now(), reason, id],
         [VARCHAR, TIMESTAMP, VARCHAR, VARCHAR],
       );
-      if (reader.currentRowCount > 0) return true;
-      if (await storedAttempt(conn, id) === null) throw new RangeError(msg.unknownRun(id));
-      return false;
+      if (reader.currentRowCount === 0) throw new RangeError(msg.unknownRun(id));
     });
   }
 
@@ -364,24 +478,12 @@ export class RunStore {
    * Stores a finished, failed or interrupted run from its record, in one transaction: upserts its
    * `runs` row (keeping the pid `startRun` wrote), replaces its params, metrics, results,
    * class IoUs and artifacts, and adds its own (ablation, variant) membership. Ingesting the same
-   * record twice leaves the same rows.
-   *
-   * A finished run is final: a record of another attempt of it (a stale `interrupted` or
-   * `failed` record, a second `finished` one) changes nothing and returns `applied: false`. Only
-   * a record of the same attempt (same start time) is stored again. Retraining a finished run
-   * goes through {@linkcode RunStore.startRun}, which keeps the finished rows under their own id.
+   * record twice leaves the same rows. Returns the run id.
    */
-  ingestRecord(record: RunRecord): Promise<IngestResult> {
+  ingestRecord(record: RunRecord): Promise<string> {
     return this.#write(async (conn) => {
       const r = validateRunRecord(record, `record ${record.hash}`);
       const id = r.hash;
-      const stored = await storedAttempt(conn, id);
-      if (
-        stored?.status === "finished" &&
-        (r.status !== "finished" || stored.startedMs !== Date.parse(r.startedAt))
-      ) {
-        return { id, applied: false };
-      }
       await writeRun(conn, { ...r, pid: null }, {
         metrics: r.metrics.map((m) => ({ run_id: id, ...m })),
         results: r.results.map((m) => ({ run_id: id, ...m })),
@@ -393,7 +495,7 @@ export class RunStore {
         })),
         artifacts: r.artifacts.map((a) => ({ run_id: id, ...a })),
       });
-      return { id, applied: true };
+      return id;
     });
   }
 
@@ -412,16 +514,10 @@ export class RunStore {
     );
   }
 
-  /**
-   * Ids (= config hashes) of every finished run, for skipping work already done (earlier
-   * attempts kept by a rerun, `<hash>~<n>`, are not listed).
-   */
+  /** Ids (= config hashes) of every finished run, for skipping work already done. */
   finishedHashes(): Promise<Set<string>> {
     return this.#read(async (conn) => {
-      const reader = await conn.runAndReadAll(
-        "SELECT id FROM runs WHERE status = ? AND id = hash",
-        ["finished"],
-      );
+      const reader = await conn.runAndReadAll("SELECT id FROM runs WHERE status = ?", ["finished"]);
       return new Set(reader.getRowsJS().map((row) => String(row[0])));
     });
   }
@@ -540,21 +636,57 @@ export class RunStore {
 
   // ------------------------------------------------------------ plumbing
 
-  #serial<T>(fn: (conn: DuckDBConnection) => Promise<T>): Promise<T> {
-    const run = this.#tail.then(() => {
-      if (!this.#conn) throw new Error(msg.storeClosed(this.#path));
-      return fn(this.#conn);
+  /**
+   * Runs `fn` after every earlier call. With `holdFile: false` the file is opened for it (for
+   * writing when `write`) unless the call before left it open, and let go of when no call is
+   * queued behind it.
+   */
+  #serial<T>(write: boolean, fn: (conn: DuckDBConnection) => Promise<T>): Promise<T> {
+    this.#calls++;
+    const run = this.#tail.then(async () => {
+      try {
+        return await fn(await this.#acquire(write));
+      } finally {
+        if (--this.#calls === 0 && !this.#holding.holdFile) this.#letGo();
+      }
     });
     this.#tail = run.catch(() => {});
     return run;
   }
 
+  /** The connection, opening the file (after a pause for readers) when it is not open. */
+  async #acquire(write: boolean): Promise<DuckDBConnection> {
+    if (this.#closed) throw new Error(msg.storeClosed(this.#path));
+    const file = this.#file;
+    if (file && (this.#holding.holdFile || file.writable || !write)) return file.conn;
+    this.#letGo();
+    const pause = this.#releasedAt + YIELD_MS - Date.now();
+    if (pause > 0) await new Promise((r) => setTimeout(r, pause));
+    const readOnly = this.#holding.readOnly || !write;
+    const instance = await openInstance(this.#path, readOnly, this.#holding.wait);
+    try {
+      this.#file = { instance, conn: await instance.connect(), writable: !readOnly };
+    } catch (error) {
+      instance.closeSync();
+      throw error;
+    }
+    return this.#file.conn;
+  }
+
+  /** Closes DuckDB's file (which checkpoints what was written), if open. */
+  #letGo(): void {
+    if (!this.#file) return;
+    closeFile(this.#file);
+    this.#file = null;
+    this.#releasedAt = Date.now();
+  }
+
   #read<T>(fn: (conn: DuckDBConnection) => Promise<T>): Promise<T> {
-    return this.#serial(fn);
+    return this.#serial(false, fn);
   }
 
   #write<T>(fn: (conn: DuckDBConnection) => Promise<T>): Promise<T> {
-    return this.#serial((conn) => inTransaction(conn, () => fn(conn)));
+    return this.#serial(true, (conn) => inTransaction(conn, () => fn(conn)));
   }
 }
 
@@ -685,53 +817,6 @@ async function writeRun(
   await insertMembership(conn, { ...run, run_id: run.id });
 }
 
-/** Status and start time (epoch ms) of the stored run `id`, or `null` when there is none. */
-async function storedAttempt(
-  conn: DuckDBConnection,
-  id: string,
-): Promise<{ status: RunStatus; startedMs: number | null } | null> {
-  const reader = await conn.runAndReadAll(
-    "SELECT status, epoch_ms(started_at) FROM runs WHERE id = ?",
-    [id],
-  );
-  const row = reader.getRowsJS()[0];
-  if (row === undefined) return null;
-  return { status: row[0] as RunStatus, startedMs: row[1] === null ? null : Number(row[1]) };
-}
-
-/**
- * Moves every row of run `id` (its `runs` row and its rows in each table that holds part of a
- * run) to the id `<id>~<n>`, n one past the earlier ones; returns the new id. Its
- * `run_variants` rows stay with `id`, so the views count only the attempt under `id`.
- */
-async function supersede(conn: DuckDBConnection, id: string): Promise<string> {
-  const reader = await conn.runAndReadAll(
-    "SELECT count(*) FROM runs WHERE hash = ? AND id <> ?",
-    [id, id],
-  );
-  const kept = `${id}~${Number(reader.getRowsJS()[0]?.[0] ?? 0) + 1}`;
-  await moveRows(conn, "runs", "id", id, kept);
-  for (const table of RUN_PART_TABLES) await moveRows(conn, table, "run_id", id, kept);
-  return kept;
-}
-
-/** Gives the rows of `table` whose `key` is `from` the key `to` (insert copies, delete). */
-async function moveRows(
-  conn: DuckDBConnection,
-  table: TableName,
-  key: string,
-  from: string,
-  to: string,
-): Promise<void> {
-  const columns = columnNames(table);
-  const select = columns.map((c) => c === key ? "?" : c).join(", ");
-  await conn.run(
-    `INSERT INTO ${table} (${columns.join(", ")}) SELECT ${select} FROM ${table} WHERE ${key} = ?`,
-    [to, from],
-  );
-  await conn.run(`DELETE FROM ${table} WHERE ${key} = ?`, [from]);
-}
-
 const UPSERT_MEMBERSHIP = `${
   insertSql("run_variants")
 } ON CONFLICT DO UPDATE SET seed = excluded.seed`;
@@ -788,24 +873,8 @@ function checkPaperValues(rows: readonly PaperValueRow[]): void {
   });
 }
 
-/**
- * Refuses a DuckDB file that holds tables but no `schema_version` (someone else's database),
- * naming the file and one of its tables, before anything is added to it.
- */
-async function refuseForeign(conn: DuckDBConnection, path: string): Promise<void> {
-  const reader = await conn.runAndReadAll(
-    "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database() " +
-      "ORDER BY table_name = 'schema_version' DESC, schema_name, table_name",
-  );
-  const first = reader.getRowsJS()[0]?.[0];
-  if (first !== undefined && first !== "schema_version") {
-    throw new Error(msg.foreignDatabase(path, String(first)));
-  }
-}
-
 async function applySchema(conn: DuckDBConnection, path: string): Promise<void> {
   await inTransaction(conn, async () => {
-    await refuseForeign(conn, path);
     for (const sql of schemaStatements()) await conn.run(sql);
     const found = await schemaVersion(conn);
     if (found !== null && found > SCHEMA_VERSION) {

@@ -10,6 +10,7 @@ Deno.test("parseReportArgs() takes one name and defaults --db and --out", () => 
     db: DEFAULT_DB,
     out: DEFAULT_OUT,
     delta: 1,
+    waitMs: 5000,
   });
   assert.deepEqual(parseReportArgs(["all", "--db", "/tmp/w.duckdb", "--out=/tmp/pages"]), {
     help: false,
@@ -17,6 +18,7 @@ Deno.test("parseReportArgs() takes one name and defaults --db and --out", () => 
     db: "/tmp/w.duckdb",
     out: "/tmp/pages",
     delta: 1,
+    waitMs: 5000,
   });
 });
 

@@ -27,14 +27,9 @@ Deno.test("parseSweepArgs() takes the runner's options and leaves the rest to pa
       dataDir: "/d",
       specsDir: "specs",
       workDir: "/w",
-      rerun: false,
+      waitMs: 0,
     },
   );
-});
-
-Deno.test("parseSweepArgs() reads --rerun", () => {
-  const args = parseSweepArgs(["token-bank", "--rerun"]);
-  assert.ok(!args.help && args.rerun);
 });
 
 Deno.test("parseSweepArgs() defaults to the shipped teacher and the .cache working area", () => {

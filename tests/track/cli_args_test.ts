@@ -12,7 +12,7 @@ Deno.test("parseQueryArgs() reads the SQL and applies defaults", () => {
     db: "runs.duckdb",
     format: "table",
     write: false,
-    waitMs: 0,
+    waitMs: 5000,
   });
   assert.deepEqual(
     parseQueryArgs(["--db", "x.duckdb", "SELECT 2", "-f", "json", "--write", "--wait", "2.5"]),
@@ -55,7 +55,7 @@ Deno.test("parseRunsArgs() reads filters and applies defaults", () => {
     limit: 20,
     db: "runs.duckdb",
     format: "table",
-    waitMs: 0,
+    waitMs: 5000,
   });
   assert.deepEqual(
     parseRunsArgs(["--ablation", "token-bank", "--status", "failed", "--limit", "5", "-f", "csv"]),
@@ -66,7 +66,7 @@ Deno.test("parseRunsArgs() reads filters and applies defaults", () => {
       limit: 5,
       db: "runs.duckdb",
       format: "csv",
-      waitMs: 0,
+      waitMs: 5000,
     },
   );
 });
@@ -91,7 +91,7 @@ Deno.test("parseExportArgs() requires --parquet DIR", () => {
     help: false,
     parquet: "out",
     db: "a.duckdb",
-    waitMs: 0,
+    waitMs: 5000,
   });
   assert.deepEqual(parseExportArgs(["--help"]), { help: true });
   assertUsageErrors(
@@ -109,7 +109,7 @@ Deno.test("parseCollectArgs() defaults to .cache/records and moving ingested fil
     from: ".cache/records",
     db: "runs.duckdb",
     keep: false,
-    waitMs: 0,
+    waitMs: 5000,
   });
   assert.deepEqual(parseCollectArgs(["--from", "r", "--keep", "--wait", "10"]), {
     help: false,

@@ -1,5 +1,13 @@
+import { DuckDBInstance } from "@duckdb/node-api";
 import { assert } from "../../lib/_std.ts";
+import * as msg from "../../lib/track/messages.ts";
 import { DatabaseBusyError, RunStore } from "../../lib/track/store.ts";
+import { parseCollectArgs } from "../../lib/cli/collect.ts";
+import { parseExportArgs } from "../../lib/cli/export.ts";
+import { parseQueryArgs } from "../../lib/cli/query.ts";
+import { parseRunsArgs } from "../../lib/cli/runs.ts";
+import { parseReportArgs } from "../../lib/report/args.ts";
+import { parseSweepArgs } from "../../lib/sweep/args.ts";
 import { rejectsWith, tempDir } from "./_helpers.ts";
 
 const ROOT = new URL("../../", import.meta.url);
@@ -24,6 +32,7 @@ async function holdDatabase(path: string) {
   const writer = child.stdin.getWriter();
   return {
     pid: child.pid,
+    process: child,
     async release() {
       await writer.write(new TextEncoder().encode("\n"));
       await writer.close();
@@ -40,8 +49,7 @@ async function holdDatabase(path: string) {
   };
 }
 
-const HINT = "only one process may write a DuckDB file: stop that process, pass --wait SECONDS, " +
-  "or let it ingest per-run record files with `deno task collect`";
+const HINT = "pass --wait SECONDS to keep retrying, or stop that process";
 
 Deno.test("opening a database another process holds names that process, and corrupts nothing", async () => {
   await using tmp = await tempDir();
@@ -51,9 +59,11 @@ Deno.test("opening a database another process holds names that process, and corr
     const error = await rejectsWith(
       () => RunStore.open(path),
       DatabaseBusyError,
-      `Database "${path}" is in use by another process (pid ${holder.pid}): ${HINT}`,
+      `Database "${path}" is being written by another process (pid ${holder.pid}), a sweep or ` +
+        `collect: one process at a time may write it: ${HINT}`,
     );
     assert.equal((error as DatabaseBusyError).pid, holder.pid);
+    assert.equal((error as DatabaseBusyError).holder, "owner");
     await rejectsWith(
       () => RunStore.open(path, { readOnly: true }),
       DatabaseBusyError,
@@ -73,7 +83,7 @@ Deno.test("a bounded wait on a held database fails saying how long it waited", a
   const holder = await holdDatabase(path);
   try {
     await rejectsWith(
-      () => RunStore.open(path, { waitMs: 300, pollMs: 50 }),
+      () => RunStore.open(path, { readOnly: true, waitMs: 300, pollMs: 50 }),
       DatabaseBusyError,
       `Database "${path}" is in use by another process (pid ${holder.pid}); waited 0.3 s: ${HINT}`,
     );
@@ -105,13 +115,13 @@ Deno.test("waiting for a held database opens it once the other process lets go",
   assert.deepEqual(rows, [["held"]]);
 });
 
-Deno.test("deno task query on a held database exits 1 with the busy message", async () => {
+Deno.test("deno task query on a held database says whom it waits for, then exits 1 with the busy message", async () => {
   await using tmp = await tempDir();
   const path = `${tmp.dir}/runs.duckdb`;
   const holder = await holdDatabase(path);
   try {
     const out = await new Deno.Command(Deno.execPath(), {
-      args: ["run", "-A", "lib/cli/query.ts", "SELECT 1", "--db", path],
+      args: ["run", "-A", "lib/cli/query.ts", "SELECT 1", "--db", path, "--wait", "1.5"],
       cwd: ROOT,
       stdout: "piped",
       stderr: "piped",
@@ -119,10 +129,56 @@ Deno.test("deno task query on a held database exits 1 with the busy message", as
     assert.equal(out.code, 1);
     assert.equal(
       new TextDecoder().decode(out.stderr),
-      `error: Database "${path}" is in use by another process (pid ${holder.pid}): ${HINT}\n`,
+      `${msg.waitingFor(path, holder.pid, 1500)}\n` +
+        `error: Database "${path}" is in use by another process (pid ${holder.pid}); ` +
+        `waited 1.5 s: ${HINT}\n`,
     );
     assert.equal(new TextDecoder().decode(out.stdout), "");
   } finally {
     await holder.release();
   }
+});
+
+Deno.test("a dead owner's lock does not keep the next owner out", async () => {
+  await using tmp = await tempDir();
+  const path = `${tmp.dir}/runs.duckdb`;
+  const holder = await holdDatabase(path);
+  holder.process.kill("SIGKILL");
+  await holder.process.status;
+  await holder.process.stdout.cancel().catch(() => {});
+  const store = await RunStore.open(path);
+  const { rows } = await store.query("SELECT id, status FROM runs").finally(() => store.close());
+  assert.deepEqual(rows, [["held", "running"]]);
+});
+
+Deno.test("a store holding the file only while it writes lets readers in between its writes", async () => {
+  await using tmp = await tempDir();
+  const path = `${tmp.dir}/runs.duckdb`;
+  const owner = await RunStore.open(path, { holdFile: false });
+  try {
+    await owner.addVariantMembership("token-bank", "6", "h1", 1);
+    // What any DuckDB client does to read the file.
+    const reader = await DuckDBInstance.create(path, { access_mode: "READ_ONLY" });
+    const conn = await reader.connect();
+    const rows = (await conn.runAndReadAll("SELECT run_id FROM run_variants")).getRowsJS();
+    conn.closeSync();
+    reader.closeSync();
+    assert.deepEqual(rows, [["h1"]]);
+    await owner.addVariantMembership("token-bank", "6", "h2", 2);
+    assert.equal((await owner.query("SELECT count(*) FROM run_variants")).rows[0]![0], 2);
+  } finally {
+    await owner.close();
+  }
+});
+
+Deno.test("every task that opens the database takes --wait SECONDS", () => {
+  const parsed = [
+    parseQueryArgs(["SELECT 1", "--wait", "2"]),
+    parseRunsArgs(["--wait", "2"]),
+    parseExportArgs(["--parquet", "out", "--wait", "2"]),
+    parseCollectArgs(["--wait", "2"]),
+    parseReportArgs(["token-bank", "--wait", "2"]),
+    parseSweepArgs(["token-bank", "--wait", "2"]),
+  ];
+  for (const args of parsed) assert.ok(!args.help && args.waitMs === 2000, JSON.stringify(args));
 });
