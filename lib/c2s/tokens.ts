@@ -7,7 +7,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs-core";
-import type { Teacher } from "../teacher/teacher.ts";
+import type { Teacher, TeacherOutput } from "../teacher/teacher.ts";
 import { UNLABELLED } from "./label_grid.ts";
 
 /** Images per teacher call at 64 x 64 (the embedded benchmark). */
@@ -30,6 +30,37 @@ export interface GlobalTokens {
   readonly dense: Float32Array;
 }
 
+/**
+ * Runs the teacher over `count` images in batches, handing each batch's output and its first
+ * image's index to `read` (which may read it back); the outputs are freed afterwards.
+ */
+async function teacherPasses(
+  teacher: Teacher,
+  images: Float32Array,
+  shape: readonly [number, number, number, number],
+  read: (out: TeacherOutput, start: number) => Promise<void>,
+): Promise<void> {
+  const [count, height, width, channels] = shape;
+  const batch = teacherBatch(height, width), px = height * width * channels;
+  for (let start = 0; start < count; start += batch) {
+    const n = Math.min(batch, count - start);
+    const x = tf.tensor4d(images.subarray(start * px, (start + n) * px), [
+      n,
+      height,
+      width,
+      channels,
+    ]);
+    const out = teacher.encodeImages(x);
+    x.dispose();
+    try {
+      await read(out, start);
+    } finally {
+      out.cls.dispose();
+      out.dense.dispose();
+    }
+  }
+}
+
 /** C_g and C_d of `count` images of `height x width x channels`, in teacher batches. */
 export async function globalTokens(
   teacher: Teacher,
@@ -42,26 +73,10 @@ export async function globalTokens(
   const [h, w] = teacher.denseSize, d = teacher.dim;
   const cls = new Float32Array(count * d);
   const dense = new Float32Array(count * h * w * d);
-  const batch = teacherBatch(height, width);
-  for (let start = 0; start < count; start += batch) {
-    const n = Math.min(batch, count - start);
-    const px = height * width * channels;
-    const x = tf.tensor4d(images.subarray(start * px, (start + n) * px), [
-      n,
-      height,
-      width,
-      channels,
-    ]);
-    const out = teacher.encodeImages(x);
-    x.dispose();
-    try {
-      cls.set(await out.cls.data() as Float32Array, start * d);
-      dense.set(await out.dense.data() as Float32Array, start * h * w * d);
-    } finally {
-      out.cls.dispose();
-      out.dense.dispose();
-    }
-  }
+  await teacherPasses(teacher, images, [count, height, width, channels], async (out, start) => {
+    cls.set(await out.cls.data() as Float32Array, start * d);
+    dense.set(await out.dense.data() as Float32Array, start * h * w * d);
+  });
   return { cls, dense };
 }
 
@@ -76,25 +91,9 @@ export async function clsTokens(
 ): Promise<Float32Array> {
   const d = teacher.dim;
   const cls = new Float32Array(count * d);
-  const batch = teacherBatch(height, width);
-  for (let start = 0; start < count; start += batch) {
-    const n = Math.min(batch, count - start);
-    const px = height * width * channels;
-    const x = tf.tensor4d(images.subarray(start * px, (start + n) * px), [
-      n,
-      height,
-      width,
-      channels,
-    ]);
-    const out = teacher.encodeImages(x);
-    x.dispose();
-    out.dense.dispose();
-    try {
-      cls.set(await out.cls.data() as Float32Array, start * d);
-    } finally {
-      out.cls.dispose();
-    }
-  }
+  await teacherPasses(teacher, images, [count, height, width, channels], async (out, start) => {
+    cls.set(await out.cls.data() as Float32Array, start * d);
+  });
   return cls;
 }
 

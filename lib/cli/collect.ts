@@ -1,27 +1,32 @@
 /**
- * `deno task collect`: ingest per-run record files into the run database (idempotent; ingested
- * files move to `DIR/ingested/`).
+ * `deno task collect`: ingest per-run record files into the run database (idempotent; every file
+ * read moves to `DIR/ingested/`, `DIR/not-applied/` or `DIR/rejected/`).
  *
  * @module
  */
 
 import { cliMain, defineTask, flag, type RequestOf, text } from "../_args.ts";
 import { DB_FLAG, WAIT_FLAG, withStore } from "../track/_cli.ts";
-import { collectRecords } from "../track/collect.ts";
+import { collectRecords, type RecordFileOutcome } from "../track/collect.ts";
 import * as msg from "../track/messages.ts";
 import { DEFAULT_RECORD_DIR } from "../track/record.ts";
 
 /** `collect`: record files into the database. */
 export const COLLECT = defineTask({
   name: "collect",
-  summary: `Ingests per-run record files (written by run-one or workers) into the run database.
-    Ingesting is idempotent: a record replaces its run's rows. Files still being written
-    (temporary dot-names) are skipped; a file that fails validation stays in place and is
-    reported (exit 1).`,
+  summary: `Ingests per-run record files (written by run-one or workers) into the run database
+    and moves each to DIR/ingested/. Ingesting is idempotent: a record replaces its run's rows,
+    except that a finished run is final: a later record of it (a run-one stopped with Ctrl-C, a
+    failed attempt) is kept in DIR/not-applied/ and reported, and the run keeps its results
+    (\`deno task ablate NAME --rerun\` retrains it). A file that is not a valid record (not JSON, a
+    wrong field, a score that is NaN or Infinity, another run's record under this run's name) is
+    moved to DIR/rejected/ with NAME.reason.txt (exit 1). Files still being written (temporary
+    dot-names) are skipped. A file named like one already there gets the next free
+    HASH.N.run.json, so every record read stays on disk.`,
   flags: {
     from: text({ value: "DIR", default: DEFAULT_RECORD_DIR, description: "Folder of records" }),
     db: { ...DB_FLAG, description: "Database file; created when missing" },
-    keep: flag({ description: "Leave ingested files in place, not moved to DIR/ingested/" }),
+    keep: flag({ description: "Leave every file in place (none moved to DIR/ingested/, ...)" }),
     waitMs: WAIT_FLAG,
   },
   examples: `
@@ -54,16 +59,23 @@ export async function collect(args: RequestOf<typeof COLLECT>): Promise<number> 
     throw error;
   }
   return await withStore(args.db, { waitMs: args.waitMs }, async (store) => {
-    const result = await collectRecords(store, args.from, {
-      move: !args.keep,
-      onFile: (o) =>
-        o.ok
-          ? console.log(msg.collectedOne(o.path, o.id, o.status, o.movedTo))
-          : console.error(msg.collectFailed(o.path, o.error.message)),
-    });
-    console.log(msg.collectSummary(result.ingested.length, result.failed.length, args.db));
+    const result = await collectRecords(store, args.from, { move: !args.keep, onFile: report });
+    const rejected = result.failed.filter((f) => f.rejected).length;
+    console.log(msg.collectSummary({
+      ingested: result.ingested.length,
+      kept: result.kept.length,
+      rejected,
+      failed: result.failed.length - rejected,
+    }, args.db));
     return result.failed.length > 0 ? 1 : 0;
   });
+}
+
+/** Prints what became of one record file. */
+function report(o: RecordFileOutcome): void {
+  if (!o.ok) console.error(msg.collectFailed(o.path, o.error.message, o.movedTo));
+  else if (!o.applied) console.log(msg.keptNotApplied(o.path, o.record.hash, o.movedTo));
+  else console.log(msg.collectedOne(o.path, o.record.hash, o.record.status, o.movedTo));
 }
 
 /** Runs the task; returns the exit code. */

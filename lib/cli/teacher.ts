@@ -21,7 +21,14 @@ import { loadFashionMnist } from "../data/fashion_mnist.ts";
 import { createFashionBenchmark } from "../data/benchmark.ts";
 import { trainTeacher } from "../teacher/train.ts";
 import { FILES } from "../teacher/checkpoint.ts";
-import { buildCard, formatCard, readCard, type TeacherCard } from "../teacher/card.ts";
+import {
+  buildCard,
+  cardWeightsMismatch,
+  checkCard,
+  formatCard,
+  readCard,
+  type TeacherCard,
+} from "../teacher/card.ts";
 import { evaluateTeacher } from "../teacher/evaluate.ts";
 import { imageForwardMacs } from "../teacher/flops.ts";
 import { DEFAULT_TEACHER_DIR, loadTeacher } from "../teacher/load.ts";
@@ -197,9 +204,17 @@ async function train(args: TeacherArgs): Promise<number> {
 }
 
 async function evaluate(args: TeacherArgs): Promise<number> {
-  const card = await readCard(`${args.out}/${FILES.card}`);
-  if (card === null && !args.measure) throw new Error(msg.noCard(`${args.out}/${FILES.card}`));
-  if (card) console.log(formatCard(card));
+  const cardPath = `${args.out}/${FILES.card}`;
+  const stored = await readCard(cardPath);
+  if (stored === null && !args.measure) throw new Error(msg.noCard(cardPath));
+  const card = stored === null ? null : checkCard(stored, cardPath);
+  if (card) {
+    // A card beside other weights describes nothing here: never print it as theirs.
+    const mismatch = await cardWeightsMismatch(args.out, card);
+    if (mismatch === null) console.log(formatCard(card));
+    else if (!args.measure) throw new Error(mismatch);
+    else console.error(`warning: ${mismatch}`);
+  }
   if (args.measure) {
     await initBackend(args.backend);
     const m = await measure(args.out, args.data);

@@ -14,7 +14,7 @@
  *
  * @module
  */
-import { defineTask, type RequestOf, text } from "../_args.ts";
+import { defineTask, flag, type RequestOf, text } from "../_args.ts";
 import { ABLATE } from "../spec/args.ts";
 import { waitFlag } from "../track/_cli.ts";
 import { DEFAULT_TEACHER_DIR } from "../teacher/load.ts";
@@ -61,6 +61,11 @@ export const SWEEP = defineTask({
         DIR/{jobs,records,artifacts,c2s}`,
     }),
     waitMs: waitFlag({ defaultSeconds: 0, group }),
+    rerun: flag({
+      group,
+      description: `Train every planned run again, finished ones too. A finished run's rows are
+        kept under the id HASH~N (N = 1, 2, ...); tables and reports count the new attempt`,
+    }),
   },
   notes: [{
     title: "How it runs",
@@ -73,6 +78,8 @@ export const SWEEP = defineTask({
     deno task ablate module --teacher /data/teachers/mini-clip-100tflop/ --work /tmp/c2s-work
     # A test-sized teacher (a module whose default export makes a Teacher), a few steps per run
     deno task ablate token-bank --preset smoke --teacher tests/sweep/_tiny_teacher.ts --db /tmp/smoke.duckdb
+    # Retrain Table IX's runs although they are finished (the earlier results stay, as HASH~1)
+    deno task ablate token-bank --rerun
     # One planned run by itself (the hash from --plan; ablate wrote its job file when it ran)
     deno task run-one 3f2a9c1b
     # Table IX in the paper's setting: CLIP ViT-B/16 (a Hugging Face folder) on PASCAL VOC 2012

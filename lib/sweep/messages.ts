@@ -108,9 +108,46 @@ export function outcomeNotStored(label: string, reason: string): string {
   return `The outcome of ${label} could not be stored: ${reason}`;
 }
 
-/** A record that could not be read or stored. */
-export function recordUnusable(path: string, reason: string): string {
-  return `The run record ${q(path)} could not be stored: ${reason}`;
+/** A record that could not be read or stored; `movedTo`: where an invalid one was put aside. */
+export function recordUnusable(
+  path: string,
+  reason: string,
+  movedTo: string | null = null,
+): string {
+  return `The run record ${q(path)} could not be stored: ${reason}` +
+    (movedTo === null ? "" : ` (moved to ${q(movedTo)})`);
+}
+
+/** A folder flag names nothing. */
+export function folderMissing(flag: string, path: string): string {
+  return `Flag --${flag}: folder ${q(path)} does not exist`;
+}
+
+/** A folder flag names a file. */
+export function notAFolder(flag: string, path: string): string {
+  return `Flag --${flag}: ${q(path)} is not a folder`;
+}
+
+/** `--work` cannot be made a folder: a file is in the way. */
+export function workBlocked(path: string, file: string): string {
+  return `Flag --work: ${q(path)} cannot be a folder: ${q(file)} is not one`;
+}
+
+/** A folder flag's path cannot be looked at (no permission, say). */
+export function folderUnusable(flag: string, path: string, reason: string): string {
+  return `Flag --${flag}: cannot use ${q(path)}: ${reason}`;
+}
+
+/** A finished run started again (`--rerun`): where its earlier rows are kept. */
+export function rerunKept(label: string, keptId: string): string {
+  return `${label}: retraining; the earlier finished run is kept as ${q(keptId)}`;
+}
+
+/** A late record of a finished run: kept on disk, the run's rows untouched. */
+export function recordNotApplied(label: string, status: string, keptAt: string | null): string {
+  return `${label}: kept, not applied: its ${status} record (${
+    keptAt === null ? "left in place" : q(keptAt)
+  }) is of another attempt, and the run is finished (--rerun retrains it)`;
 }
 
 // ---------------------------------------------------------------- sweep

@@ -8,7 +8,7 @@
  */
 import { join } from "node:path";
 import type { PlannedRun } from "../spec/expand.ts";
-import { ingestRecordFile } from "../track/collect.ts";
+import { ingestRecordFile, type RecordFileOutcome } from "../track/collect.ts";
 import { recordFileName, type RunRecord } from "../track/record.ts";
 import type { RunStore } from "../track/store.ts";
 import * as msg from "./messages.ts";
@@ -48,7 +48,9 @@ async function existingFile(path: string): Promise<string | null> {
 
 /**
  * Stores the records of runs `hashes` that an earlier sweep's children wrote but nobody
- * stored, saying so for each; a record that cannot be stored is left in place and named.
+ * stored, saying so for each. A record of a finished run is kept, not applied; an invalid one is
+ * put aside (`rejected/`); one that cannot be stored for another reason is left in place; each
+ * is named.
  */
 export async function storeLeftoverRecords(
   sweep: SweepScope,
@@ -57,12 +59,17 @@ export async function storeLeftoverRecords(
   for (const hash of hashes) {
     const path = await existingFile(join(sweep.records, recordFileName(hash)));
     if (path === null) continue;
-    try {
-      const { record } = await ingestRecordFile(sweep.store, path);
-      sweep.log(msg.leftoverIngested(msg.runLabel(sweep.runs.get(hash) ?? record), record.status));
-    } catch (error) {
-      sweep.log(msg.recordUnusable(path, (error as Error).message));
+    const outcome = await ingestRecordFile(sweep.store, path);
+    if (!outcome.ok) {
+      sweep.log(msg.recordUnusable(path, outcome.error.message, outcome.movedTo));
+      continue;
     }
+    const label = msg.runLabel(sweep.runs.get(hash) ?? outcome.record);
+    sweep.log(
+      outcome.applied
+        ? msg.leftoverIngested(label, outcome.record.status)
+        : msg.recordNotApplied(label, outcome.record.status, outcome.movedTo),
+    );
   }
 }
 
@@ -110,17 +117,33 @@ export async function settleOutcome(
     const path = outcome.record?.path ??
       await existingFile(join(sweep.records, recordFileName(run.hash)));
     if (path === null) return await endRun(sweep.store, run, withoutRecord(outcome));
-    try {
-      const { record } = await ingestRecordFile(sweep.store, path);
-      return { status: record.status, error: record.error, results: record.results };
-    } catch (error) {
-      const reason = msg.recordUnusable(path, (error as Error).message);
-      return await endRun(sweep.store, run, { status: "failed", reason });
-    }
+    return await storeRecord(sweep, run, await ingestRecordFile(sweep.store, path));
   } catch (error) {
     const reason = msg.outcomeNotStored(msg.runLabel(run), (error as Error).message);
     return { status: "failed", error: reason, results: [] };
   }
+}
+
+/**
+ * What storing a run's own record came to: its outcome; when the record could not be stored,
+ * the run failed with the reason; when the run was already finished (another attempt's record),
+ * the run as stored.
+ */
+async function storeRecord(
+  sweep: SweepScope,
+  run: RunRef,
+  stored: RecordFileOutcome,
+): Promise<Settled> {
+  if (!stored.ok) {
+    const reason = msg.recordUnusable(stored.path, stored.error.message, stored.movedTo);
+    return await endRun(sweep.store, run, { status: "failed", reason });
+  }
+  const { record } = stored;
+  if (stored.applied) {
+    return { status: record.status, error: record.error, results: record.results };
+  }
+  sweep.log(msg.recordNotApplied(msg.runLabel(run), record.status, stored.movedTo));
+  return { status: "finished", error: null, results: [] };
 }
 
 type Ending = { status: "failed" | "interrupted"; reason: string };

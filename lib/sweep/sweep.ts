@@ -36,6 +36,7 @@ import {
   workPaths,
   writeJob,
 } from "./job.ts";
+import { checkSweepFolders } from "./folders.ts";
 import * as msg from "./messages.ts";
 import { runPool } from "./pool.ts";
 import { formatDuration, type ProgressDisplay, type RunEnd, SweepProgress } from "./progress.ts";
@@ -89,15 +90,18 @@ export async function runSweep(
   io: SweepIo,
   options: SweepOptions = {},
 ): Promise<number> {
+  // Everything that can fail on the command line fails before the database file is made.
+  await checkSweepFolders(args);
+  const resolved = await resolveSweep(args, { requireContext: true });
   const store = await openStore(args, io, options);
   try {
-    const sweep = await planRuns(store, args, io);
+    const sweep = await planRuns(store, args, io, resolved);
     await storeLeftoverRecords(sweep, sweep.runs.keys());
     const held = await settleEarlierRuns(sweep, {
       waitMs: options.orphanWaitMs ?? 60_000,
       stop: options.stop,
     });
-    const pending = await pendingRuns(sweep, held);
+    const pending = await pendingRuns(sweep, held, args.rerun);
     if (options.stop?.aborted) return stoppedBeforeStart(io);
     if (pending.length === 0) return await nothingToRun(sweep, held, io);
     const jobs = await writeJobs(sweep, pending, args);
@@ -164,8 +168,12 @@ interface Sweep extends SweepScope {
  * Resolves the ablations, the hash context and every run, and stores the paper's values and
  * which (ablation, variant) rows each run serves.
  */
-async function planRuns(store: RunStore, args: SweepArgs, io: SweepIo): Promise<Sweep> {
-  const resolved = await resolveSweep(args, { requireContext: true });
+async function planRuns(
+  store: RunStore,
+  args: SweepArgs,
+  io: SweepIo,
+  resolved: ResolvedSweep,
+): Promise<Sweep> {
   await store.setPaperValues(paperValueRows(resolved.ablations));
   const runs = new Map<string, PlannedRun>();
   // Queued together, the calls share one opening of the file.
@@ -187,9 +195,16 @@ async function planRuns(store: RunStore, args: SweepArgs, io: SweepIo): Promise<
   };
 }
 
-/** The runs of the plan neither finished nor held by a live process. */
-async function pendingRuns(sweep: Sweep, held: ReadonlySet<string>): Promise<PlannedRun[]> {
-  const finished = await sweep.store.finishedHashes();
+/**
+ * The runs of the plan not held by a live process and not finished (with `rerun`, finished ones
+ * too: starting them keeps their finished rows under their own id).
+ */
+async function pendingRuns(
+  sweep: Sweep,
+  held: ReadonlySet<string>,
+  rerun: boolean,
+): Promise<PlannedRun[]> {
+  const finished = rerun ? new Set<string>() : await sweep.store.finishedHashes();
   return [...sweep.runs.values()].filter((r) => !finished.has(r.hash) && !held.has(r.hash));
 }
 
@@ -294,12 +309,13 @@ async function startJob(
 ): Promise<WorkerProcess> {
   const child = spawn(job.path, { records: sweep.records });
   try {
-    await sweep.store.startRun(job.run, {
+    const kept = await sweep.store.startRun(job.run, {
       pid: child.pid,
       backend: job.run.config.backend,
       git: job.git,
       versions: { code: sweep.context.codeVersion ?? "" },
     });
+    if (kept !== null) sweep.log(msg.rerunKept(msg.runLabel(job.run), kept));
   } catch (error) {
     child.kill("SIGKILL");
     throw error;
@@ -429,6 +445,7 @@ export function logMetrics(run: PlannedRun, ablations: readonly Ablation[]): rea
  * then what will be skipped. Trains nothing and writes nothing.
  */
 export async function planSweep(args: SweepArgs): Promise<string> {
+  await checkSweepFolders(args);
   const resolved = await resolveSweep(args, { requireContext: false });
   const notes: string[] = [];
   let status: PlanStatus = { done: new Set(), stale: new Map() };

@@ -3,7 +3,11 @@
  *
  * @module
  */
+import { join } from "node:path";
+import { FILES } from "./checkpoint.ts";
 import type { TeacherAccuracy } from "./evaluate.ts";
+import * as msg from "./messages.ts";
+import { sha256Hex } from "./safetensors.ts";
 
 /** Contents of `card.json`. */
 export interface TeacherCard {
@@ -41,14 +45,93 @@ export interface TeacherCard {
   createdAt: string;
 }
 
-/** Reads a card; `null` when the file does not exist. */
+/** Fields of a card that its printout reads, and their JSON types. */
+const CARD_FIELDS = {
+  name: "string",
+  sha256: "string",
+  zeroShotAccuracy: "number",
+  maskedAccuracy: "number",
+  denseAccuracy: "number",
+  "evaluation.singles": "number",
+  "evaluation.masked": "number",
+  "evaluation.denseCells": "number",
+  "training.steps": "number",
+  "training.seed": "number",
+  "training.imagesSeen": "number",
+  "training.flops": "number",
+  "training.forwardMacsPerImage": "number",
+  "training.wallSeconds": "number",
+  "training.backend": "string",
+} as const;
+
+/**
+ * Reads a card; `null` when the file does not exist. Text that is not JSON is a `SyntaxError`
+ * naming the file. The fields are not checked ({@linkcode checkCard} does, before printing).
+ */
 export async function readCard(path: string): Promise<TeacherCard | null> {
+  let text: string;
   try {
-    return JSON.parse(await Deno.readTextFile(path)) as TeacherCard;
+    text = await Deno.readTextFile(path);
   } catch (e) {
     if (e instanceof Deno.errors.NotFound) return null;
     throw e;
   }
+  try {
+    return JSON.parse(text) as TeacherCard;
+  } catch (e) {
+    throw new SyntaxError(msg.cardNotJson(path, (e as Error).message), { cause: e });
+  }
+}
+
+/**
+ * Checks that `card` (read from `path`) has every field {@linkcode formatCard} prints, with its
+ * type; a missing or mistyped one is a `TypeError` naming the file and the field.
+ *
+ * @example
+ * ```ts
+ * import { assertThrows } from "../_std.ts";
+ * import { checkCard } from "./card.ts";
+ * assertThrows(
+ *   () => checkCard({ name: "x" }, "card.json"),
+ *   TypeError,
+ *   'Cannot read teacher card "card.json": field "sha256" must be a string',
+ * );
+ * ```
+ */
+export function checkCard(card: unknown, path: string): TeacherCard {
+  for (const [field, type] of Object.entries(CARD_FIELDS)) {
+    const value = field.split(".").reduce<unknown>(
+      (at, key) =>
+        typeof at === "object" && at !== null ? (at as Record<string, unknown>)[key] : undefined,
+      card,
+    );
+    const ok = type === "string" ? typeof value === "string" : typeof value === "number";
+    if (!ok) throw new TypeError(msg.cardBadField(path, field, type));
+  }
+  return card as TeacherCard;
+}
+
+/**
+ * Whether the weights in `dir` are the ones `card` describes: `null` when their sha256 is the
+ * card's, else the message saying they are missing or differ (naming both files).
+ */
+export async function cardWeightsMismatch(
+  dir: string,
+  card: Pick<TeacherCard, "sha256">,
+): Promise<string | null> {
+  const weights = join(dir, FILES.weights);
+  const cardPath = join(dir, FILES.card);
+  let bytes: Uint8Array;
+  try {
+    bytes = await Deno.readFile(weights);
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return msg.cardWeightsMissing(weights, cardPath);
+    throw e;
+  }
+  const sha256 = await sha256Hex(bytes);
+  return sha256 === card.sha256
+    ? null
+    : msg.cardWeightsDiffer(weights, cardPath, card.sha256, sha256);
 }
 
 /** One line per figure, for the terminal. */

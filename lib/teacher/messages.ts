@@ -118,6 +118,34 @@ export function noCard(file: string): string {
   return `No teacher card "${file}" (train a teacher first, or pass --measure)`;
 }
 
+/** A teacher card that is not JSON. */
+export function cardNotJson(file: string, reason: string): string {
+  return `Cannot read teacher card "${file}": not valid JSON (${reason})`;
+}
+
+/** A teacher card lacks a field, or has it with another type. */
+export function cardBadField(file: string, field: string, type: string): string {
+  return `Cannot read teacher card "${file}": field "${field}" must be a ${type}`;
+}
+
+/** The weights a card describes are not there. */
+export function cardWeightsMissing(weights: string, card: string): string {
+  return `Teacher weights "${weights}" are missing: the card "${card}" describes weights that ` +
+    "are not there (retrain, or restore the file)";
+}
+
+/** The weights beside a card are not the ones it was measured on. */
+export function cardWeightsDiffer(
+  weights: string,
+  card: string,
+  expected: string,
+  got: string,
+): string {
+  return `Teacher weights "${weights}" do not match the card "${card}": their sha256 is ` +
+    `${got}, the card's ${expected}, so its figures are not these weights' (corrupt or ` +
+    "replaced; restore the file, retrain, or re-measure with --measure)";
+}
+
 /** A CLIPModel `config.json` field is missing its expected type or value. */
 export function clipConfigField(
   file: string,

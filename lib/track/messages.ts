@@ -9,6 +9,7 @@
 function q(value: unknown): string {
   if (typeof value === "string") return JSON.stringify(value);
   if (typeof value === "bigint") return `${value}n`;
+  if (typeof value === "number" && !Number.isFinite(value)) return String(value);
   if (value === undefined) return "undefined";
   try {
     return JSON.stringify(value) ?? String(value);
@@ -98,6 +99,12 @@ export function schemaTooNew(path: string, found: number, known: number): string
     "update c2s-lab to read it";
 }
 
+/** A DuckDB file with tables of its own and none of a run store. */
+export function foreignDatabase(path: string, table: string): string {
+  return `Database ${q(path)} is not a c2s-lab run store: it holds table ${q(table)} and no ` +
+    `"schema_version" table; point --db at a run store or a new file`;
+}
+
 /** A read-only open found no schema_version table. */
 export function notARunStore(path: string): string {
   return `Database ${q(path)} is not a c2s-lab run store (it has no "schema_version" table)`;
@@ -181,6 +188,12 @@ export function recordDuplicateResult(source: string, split: string, metric: str
   }) appears twice`;
 }
 
+/** A record file named for one run holds another's record. */
+export function recordNameMismatch(path: string, fileHash: string, recordHash: string): string {
+  return `Invalid run record ${q(path)}: the file is named for run ${q(fileHash)} but holds ` +
+    `run ${q(recordHash)}`;
+}
+
 /** A hash that cannot be a file name. */
 export function recordBadHash(hash: string): string {
   return `Cannot write run record: hash ${
@@ -215,15 +228,39 @@ export function collectedOne(
   return `ingested ${path} (run ${id}, ${status})${movedTo === null ? "" : ` -> ${movedTo}`}`;
 }
 
+/** Line printed for a late record of a finished run: kept on disk, its rows untouched. */
+export function keptNotApplied(path: string, id: string, keptAt: string | null): string {
+  return `kept, not applied: run ${id} is finished (${path}` +
+    `${keptAt === null ? "" : ` -> ${keptAt}`}); \`deno task ablate NAME --rerun\` retrains it`;
+}
+
+/** How many records collect ingested, kept without applying, and could not ingest. */
+export interface CollectCounts {
+  readonly ingested: number;
+  readonly kept: number;
+  readonly rejected: number;
+  readonly failed: number;
+}
+
 /** Summary printed by collect. */
-export function collectSummary(ingested: number, failed: number, db: string): string {
+export function collectSummary(counts: CollectCounts, db: string): string {
+  const { ingested, kept, rejected, failed } = counts;
   return `${ingested} record${ingested === 1 ? "" : "s"} ingested into ${db}` +
+    (kept ? `, ${kept} kept, not applied (runs already finished)` : "") +
+    (rejected ? `, ${rejected} rejected (moved aside)` : "") +
     (failed ? `, ${failed} failed (left in place)` : "");
 }
 
-/** Line printed for a record file collect could not ingest. */
-export function collectFailed(path: string, reason: string): string {
-  return `skipped ${path}: ${reason}`;
+/** Line printed for a record file collect could not ingest; `movedTo`: where it was put aside. */
+export function collectFailed(path: string, reason: string, movedTo: string | null = null): string {
+  return movedTo === null
+    ? `skipped ${path}: ${reason}`
+    : `rejected ${path}: ${reason} -> ${movedTo}`;
+}
+
+/** Text of the file beside a rejected record saying why it was put aside. */
+export function rejectedReason(path: string, reason: string, at: Date): string {
+  return `${path} was rejected at ${at.toISOString()}:\n${reason}\n`;
 }
 
 /** Line printed per exported Parquet file. */

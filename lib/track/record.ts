@@ -8,7 +8,9 @@
  * {@linkcode listRecordFiles} lists only completed names.
  *
  * JSON has no NaN or Infinity; numeric values that are not finite (a diverged loss) are written as
- * the strings `"NaN"`, `"Infinity"`, `"-Infinity"` and read back as numbers.
+ * the strings `"NaN"`, `"Infinity"`, `"-Infinity"` and read back as numbers. Only training curves
+ * (`metrics`) may hold them, where NaN marks divergence: a result or a class IoU must be a finite
+ * number (a class IoU may be `null`), so a report never averages an Infinity.
  *
  * @module
  */
@@ -198,6 +200,14 @@ class Validator {
     return this.fail(field, 'a number (or "NaN", "Infinity", "-Infinity")', value);
   };
 
+  /** A finite number (a score: "NaN" and "Infinity" are refused). */
+  finite = (value: unknown, field: string): number => {
+    if (typeof value !== "number" || !Number.isFinite(value)) {
+      this.fail(field, "a finite number", value);
+    }
+    return value;
+  };
+
   isoDate = (value: unknown, field: string): string => {
     if (typeof value !== "string" || !/^\d{4}-\d\d-\d\dT/.test(value) || isNaN(Date.parse(value))) {
       this.fail(field, "an ISO 8601 date-time string", value);
@@ -234,9 +244,9 @@ function recordChecks(v: Validator): Checks<RunRecord> {
     error: v.nullableString,
     failedStep: v.nullable(v.integer),
     metrics: v.array(v.fields({ step: v.integer, name: v.string, value: v.number })),
-    results: v.array(v.fields({ split: v.string, metric: v.string, value: v.number })),
+    results: v.array(v.fields({ split: v.string, metric: v.string, value: v.finite })),
     classIou: v.array(
-      v.fields({ className: v.string, seen: v.boolean, iou: v.nullable(v.number) }),
+      v.fields({ className: v.string, seen: v.boolean, iou: v.nullable(v.finite) }),
     ),
     artifacts: v.array(
       v.fields<RecordArtifact>({ kind: v.string, path: v.string, sha256: v.string }),
@@ -314,7 +324,8 @@ export async function writeRunRecord(dir: string, record: RunRecord): Promise<st
 
 /**
  * Reads and validates one record file. Errors name the file: `SyntaxError` for text that is not
- * JSON, `TypeError` for a wrong or missing field, `Deno.errors.NotFound` for a missing file.
+ * JSON, `TypeError` for a wrong or missing field or for a record of another run than its file
+ * name says (`b`'s record saved as `a.run.json`), `Deno.errors.NotFound` for a missing file.
  */
 export async function readRunRecord(path: string): Promise<RunRecord> {
   const value = await readJsonFile(path, {
@@ -322,7 +333,11 @@ export async function readRunRecord(path: string): Promise<RunRecord> {
     notJson: msg.recordNotJson,
     unreadable: msg.recordUnreadable,
   });
-  return validateRunRecord(value, path);
+  const record = validateRunRecord(value, path);
+  if (isRecordFileName(basename(path)) && hashOfRecordFile(path) !== record.hash) {
+    throw new TypeError(msg.recordNameMismatch(path, hashOfRecordFile(path), record.hash));
+  }
+  return record;
 }
 
 /** Whether a directory entry name is a completed record (not a temporary or hidden file). */
@@ -349,7 +364,17 @@ export async function listRecordFiles(dir: string): Promise<string[]> {
   return names.sort().map((name) => join(dir, name));
 }
 
-/** The hash a record file name carries (`abc.run.json` -> `abc`). */
+/**
+ * The hash a record file name carries: `abc.run.json` -> `abc`, and so does a later record of
+ * the same run kept beside it, `abc.2.run.json` (hashes have no dots).
+ *
+ * @example
+ * ```ts
+ * import { assert } from "../_std.ts";
+ * import { hashOfRecordFile } from "./record.ts";
+ * assert.equal(hashOfRecordFile("records/ingested/3f2a.2.run.json"), "3f2a");
+ * ```
+ */
 export function hashOfRecordFile(path: string): string {
-  return basename(path).slice(0, -RECORD_SUFFIX.length);
+  return basename(path).slice(0, -RECORD_SUFFIX.length).split(".")[0]!;
 }

@@ -94,10 +94,17 @@ export const TABLES = {
   },
   runs: {
     doc: "One row per resolved config (config hash). `ablation`/`variant`/`seed` are those of " +
-      "the plan that first produced it; `run_variants` lists every table row it serves.",
+      "the plan that first produced it; `run_variants` lists every table row it serves. A rerun " +
+      "(`ablate --rerun`) keeps the earlier finished attempt's rows under the id `<hash>~<n>` " +
+      "(n = 1, 2, ...) with no `run_variants` rows, so views and reports count only the row " +
+      "whose id is its hash.",
     primaryKey: ["id"],
     columns: {
-      id: { type: "VARCHAR", notNull: true, doc: "Run id = config hash." },
+      id: {
+        type: "VARCHAR",
+        notNull: true,
+        doc: "Run id = config hash; `<hash>~<n>` for an earlier attempt a rerun kept.",
+      },
       hash: { type: "VARCHAR", notNull: true, doc: "Content hash of config." },
       ablation: ABLATION,
       variant: VARIANT,

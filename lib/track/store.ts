@@ -190,6 +190,15 @@ export interface RunningRun {
   pid: number | null;
 }
 
+/**
+ * What {@linkcode RunStore.ingestRecord} did: `applied: false` when the run was finished and the
+ * record is of another attempt, so nothing changed.
+ */
+export interface IngestResult {
+  id: string;
+  applied: boolean;
+}
+
 /** One row of the paper's reported values. */
 export interface PaperValueRow {
   tableId: string;
@@ -436,14 +445,19 @@ export class RunStore {
   // ------------------------------------------------------------ lifecycle
 
   /**
-   * Records that `run` starts now: its `runs` row gets status `running` (replacing any earlier
-   * attempt of the same hash, whose curves, results, class IoUs and artifacts are cleared), its
-   * flattened config goes to `params`, and its own (ablation, variant) to `run_variants`.
+   * Records that `run` starts now: its `runs` row gets status `running`, its flattened config
+   * goes to `params`, and its own (ablation, variant) to `run_variants`. An earlier attempt that
+   * did not finish is replaced (its curves cleared). A finished one is a rerun: its rows are kept
+   * under the id `<hash>~<n>` (n = 1, 2, ...; see {@linkcode RunStore.ingestRecord}), which this
+   * returns; otherwise `null`.
    */
-  startRun(run: PlannedRunInfo, info: RunStartInfo = {}): Promise<void> {
+  startRun(run: PlannedRunInfo, info: RunStartInfo = {}): Promise<string | null> {
     checkPlannedRun(run);
-    return this.#write((conn) =>
-      writeRun(conn, {
+    return this.#write(async (conn) => {
+      const kept = (await storedAttempt(conn, run.hash))?.status === "finished"
+        ? await supersede(conn, run.hash)
+        : null;
+      await writeRun(conn, {
         ...run,
         status: "running",
         startedAt: (info.startedAt ?? new Date()).toISOString(),
@@ -455,22 +469,27 @@ export class RunStore {
         pid: info.pid ?? Deno.pid,
         error: null,
         failedStep: null,
-      })
-    );
+      });
+      return kept;
+    });
   }
 
   /**
    * Ends run `id` without a record: status `failed` or `interrupted`, end time now and `reason`
-   * as its error. Unknown ids are a `RangeError`.
+   * as its error. A finished run is left as it is (returns `false`). Unknown ids are a
+   * `RangeError`.
    */
-  endRun(id: string, status: "failed" | "interrupted", reason: string): Promise<void> {
+  endRun(id: string, status: "failed" | "interrupted", reason: string): Promise<boolean> {
     return this.#write(async (conn) => {
       const reader = await conn.runAndReadAll(
-        "UPDATE runs SET status = ?, ended_at = ?, error = ? WHERE id = ? RETURNING id",
+        "UPDATE runs SET status = ?, ended_at = ?, error = ? " +
+          "WHERE id = ? AND status <> 'finished' RETURNING id",
         [status, now(), reason, id],
         [VARCHAR, TIMESTAMP, VARCHAR, VARCHAR],
       );
-      if (reader.currentRowCount === 0) throw new RangeError(msg.unknownRun(id));
+      if (reader.currentRowCount > 0) return true;
+      if (await storedAttempt(conn, id) === null) throw new RangeError(msg.unknownRun(id));
+      return false;
     });
   }
 
@@ -478,12 +497,24 @@ export class RunStore {
    * Stores a finished, failed or interrupted run from its record, in one transaction: upserts its
    * `runs` row (keeping the pid `startRun` wrote), replaces its params, metrics, results,
    * class IoUs and artifacts, and adds its own (ablation, variant) membership. Ingesting the same
-   * record twice leaves the same rows. Returns the run id.
+   * record twice leaves the same rows.
+   *
+   * A finished run is final: a record of another attempt of it (a stale `interrupted` or
+   * `failed` record, a second `finished` one) changes nothing and returns `applied: false`. Only
+   * a record of the same attempt (same start time) is stored again. Retraining a finished run
+   * goes through {@linkcode RunStore.startRun}, which keeps the finished rows under their own id.
    */
-  ingestRecord(record: RunRecord): Promise<string> {
+  ingestRecord(record: RunRecord): Promise<IngestResult> {
     return this.#write(async (conn) => {
       const r = validateRunRecord(record, `record ${record.hash}`);
       const id = r.hash;
+      const stored = await storedAttempt(conn, id);
+      if (
+        stored?.status === "finished" &&
+        (r.status !== "finished" || stored.startedMs !== Date.parse(r.startedAt))
+      ) {
+        return { id, applied: false };
+      }
       await writeRun(conn, { ...r, pid: null }, {
         metrics: r.metrics.map((m) => ({ run_id: id, ...m })),
         results: r.results.map((m) => ({ run_id: id, ...m })),
@@ -495,7 +526,7 @@ export class RunStore {
         })),
         artifacts: r.artifacts.map((a) => ({ run_id: id, ...a })),
       });
-      return id;
+      return { id, applied: true };
     });
   }
 
@@ -514,10 +545,16 @@ export class RunStore {
     );
   }
 
-  /** Ids (= config hashes) of every finished run, for skipping work already done. */
+  /**
+   * Ids (= config hashes) of every finished run, for skipping work already done (earlier
+   * attempts kept by a rerun, `<hash>~<n>`, are not listed).
+   */
   finishedHashes(): Promise<Set<string>> {
     return this.#read(async (conn) => {
-      const reader = await conn.runAndReadAll("SELECT id FROM runs WHERE status = ?", ["finished"]);
+      const reader = await conn.runAndReadAll(
+        "SELECT id FROM runs WHERE status = ? AND id = hash",
+        ["finished"],
+      );
       return new Set(reader.getRowsJS().map((row) => String(row[0])));
     });
   }
@@ -817,6 +854,53 @@ async function writeRun(
   await insertMembership(conn, { ...run, run_id: run.id });
 }
 
+/** Status and start time (epoch ms) of the stored run `id`, or `null` when there is none. */
+async function storedAttempt(
+  conn: DuckDBConnection,
+  id: string,
+): Promise<{ status: RunStatus; startedMs: number | null } | null> {
+  const reader = await conn.runAndReadAll(
+    "SELECT status, epoch_ms(started_at) FROM runs WHERE id = ?",
+    [id],
+  );
+  const row = reader.getRowsJS()[0];
+  if (row === undefined) return null;
+  return { status: row[0] as RunStatus, startedMs: row[1] === null ? null : Number(row[1]) };
+}
+
+/**
+ * Moves every row of run `id` (its `runs` row and its rows in each table that holds part of a
+ * run) to the id `<id>~<n>`, n one past the earlier ones; returns the new id. Its
+ * `run_variants` rows stay with `id`, so the views count only the attempt under `id`.
+ */
+async function supersede(conn: DuckDBConnection, id: string): Promise<string> {
+  const reader = await conn.runAndReadAll(
+    "SELECT count(*) FROM runs WHERE hash = ? AND id <> ?",
+    [id, id],
+  );
+  const kept = `${id}~${Number(reader.getRowsJS()[0]?.[0] ?? 0) + 1}`;
+  await moveRows(conn, "runs", "id", id, kept);
+  for (const table of RUN_PART_TABLES) await moveRows(conn, table, "run_id", id, kept);
+  return kept;
+}
+
+/** Gives the rows of `table` whose `key` is `from` the key `to` (insert copies, delete). */
+async function moveRows(
+  conn: DuckDBConnection,
+  table: TableName,
+  key: string,
+  from: string,
+  to: string,
+): Promise<void> {
+  const columns = columnNames(table);
+  const select = columns.map((c) => c === key ? "?" : c).join(", ");
+  await conn.run(
+    `INSERT INTO ${table} (${columns.join(", ")}) SELECT ${select} FROM ${table} WHERE ${key} = ?`,
+    [to, from],
+  );
+  await conn.run(`DELETE FROM ${table} WHERE ${key} = ?`, [from]);
+}
+
 const UPSERT_MEMBERSHIP = `${
   insertSql("run_variants")
 } ON CONFLICT DO UPDATE SET seed = excluded.seed`;
@@ -873,8 +957,24 @@ function checkPaperValues(rows: readonly PaperValueRow[]): void {
   });
 }
 
+/**
+ * Refuses a DuckDB file that holds tables but no `schema_version` (someone else's database),
+ * naming the file and one of its tables, before anything is added to it.
+ */
+async function refuseForeign(conn: DuckDBConnection, path: string): Promise<void> {
+  const reader = await conn.runAndReadAll(
+    "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database() " +
+      "ORDER BY table_name = 'schema_version' DESC, schema_name, table_name",
+  );
+  const first = reader.getRowsJS()[0]?.[0];
+  if (first !== undefined && first !== "schema_version") {
+    throw new Error(msg.foreignDatabase(path, String(first)));
+  }
+}
+
 async function applySchema(conn: DuckDBConnection, path: string): Promise<void> {
   await inTransaction(conn, async () => {
+    await refuseForeign(conn, path);
     for (const sql of schemaStatements()) await conn.run(sql);
     const found = await schemaVersion(conn);
     if (found !== null && found > SCHEMA_VERSION) {

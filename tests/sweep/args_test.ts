@@ -28,8 +28,14 @@ Deno.test("parseSweepArgs() takes the runner's options and leaves the rest to pa
       specsDir: "specs",
       workDir: "/w",
       waitMs: 0,
+      rerun: false,
     },
   );
+});
+
+Deno.test("parseSweepArgs() reads --rerun", () => {
+  const args = parseSweepArgs(["token-bank", "--rerun"]);
+  assert.ok(!args.help && args.rerun);
 });
 
 Deno.test("parseSweepArgs() defaults to the shipped teacher and the .cache working area", () => {

@@ -120,8 +120,9 @@ Deno.test("deno task collect exits 1 when a record is invalid and still ingests 
   assert.match(
     out.stderr,
     new RegExp(
-      `^skipped ${tmp.dir}/rec/bad\\.run\\.json: Cannot read run record .+ not valid JSON`,
+      `^rejected ${tmp.dir}/rec/bad\\.run\\.json: Cannot read run record .+ not valid JSON.+ -> ` +
+        `${tmp.dir}/rec/rejected/bad\\.run\\.json\n$`,
     ),
   );
-  assert.match(out.stdout, /\n1 record ingested into .+, 1 failed \(left in place\)\n$/);
+  assert.match(out.stdout, /\n1 record ingested into .+, 1 rejected \(moved aside\)\n$/);
 });

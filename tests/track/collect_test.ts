@@ -15,23 +15,18 @@ Deno.test("collectRecords() ingests records and moves them to ingested/", async 
   const store = await RunStore.open(`${tmp.dir}/runs.duckdb`);
   try {
     const result = await collectRecords(store, dir);
-    assert.deepEqual(result.failed, []);
-    assert.deepEqual(result.ingested, [
-      {
+    assert.deepEqual([result.failed, result.kept], [[], []]);
+    assert.deepEqual(
+      result.ingested.map(({ record, ...o }) => ({ ...o, id: record.hash, status: record.status })),
+      [["a", "finished"], ["b", "failed"]].map(([id, status]) => ({
         ok: true,
-        path: `${dir}/a.run.json`,
-        id: "a",
-        status: "finished",
-        movedTo: `${dir}/ingested/a.run.json`,
-      },
-      {
-        ok: true,
-        path: `${dir}/b.run.json`,
-        id: "b",
-        status: "failed",
-        movedTo: `${dir}/ingested/b.run.json`,
-      },
-    ]);
+        path: `${dir}/${id}.run.json`,
+        applied: true,
+        id,
+        status,
+        movedTo: `${dir}/ingested/${id}.run.json`,
+      })),
+    );
     assert.deepEqual((await store.query("SELECT id, status FROM runs ORDER BY id")).rows, [
       ["a", "finished"],
       ["b", "failed"],
@@ -67,7 +62,7 @@ Deno.test("collecting the same record again leaves the same rows", async () => {
   }
 });
 
-Deno.test("collectRecords() skips files being written and leaves a corrupt record in place", async () => {
+Deno.test("collectRecords() skips files being written and moves a corrupt record to rejected/", async () => {
   await using tmp = await tempDir();
   const dir = `${tmp.dir}/records`;
   await writeRunRecord(dir, sampleRecord({ hash: "good" }));
@@ -78,15 +73,21 @@ Deno.test("collectRecords() skips files being written and leaves a corrupt recor
     const seen: string[] = [];
     const result = await collectRecords(store, dir, { onFile: (o) => seen.push(o.path) });
     assert.deepEqual(seen, [`${dir}/bad.run.json`, `${dir}/good.run.json`]);
-    assert.deepEqual(result.ingested.map((r) => r.id), ["good"]);
+    assert.deepEqual(result.ingested.map((r) => r.record.hash), ["good"]);
     assert.equal(result.failed.length, 1);
-    assert.equal(result.failed[0]!.path, `${dir}/bad.run.json`);
-    assert.ok(result.failed[0]!.error instanceof TypeError);
+    const [failed] = result.failed;
+    assert.equal(failed!.path, `${dir}/bad.run.json`);
+    assert.ok(failed!.error instanceof TypeError);
     assert.equal(
-      result.failed[0]!.error.message,
+      failed!.error.message,
       `Invalid run record "${dir}/bad.run.json": field "ablation" is missing`,
     );
-    assert.ok((await Deno.stat(`${dir}/bad.run.json`)).isFile);
+    assert.deepEqual([failed!.rejected, failed!.movedTo], [true, `${dir}/rejected/bad.run.json`]);
+    assert.equal(await Deno.readTextFile(`${dir}/rejected/bad.run.json`), '{"hash": "bad"}');
+    assert.match(
+      await Deno.readTextFile(`${dir}/rejected/bad.run.json.reason.txt`),
+      /field "ablation" is missing/,
+    );
     assert.ok((await Deno.stat(`${dir}/.half.run.json.99.z.tmp`)).isFile);
     assert.deepEqual((await store.query("SELECT id FROM runs")).rows, [["good"]]);
   } finally {
@@ -102,11 +103,37 @@ Deno.test("ingestRecordFile() stores one record and moves it beside, or leaves i
   const store = await RunStore.open(`${tmp.dir}/runs.duckdb`);
   try {
     const moved = await ingestRecordFile(store, a);
+    assert.ok(moved.ok);
     assert.deepEqual([moved.record.hash, moved.movedTo], ["a", `${dir}/ingested/a.run.json`]);
     const kept = await ingestRecordFile(store, b, { move: false });
+    assert.ok(kept.ok);
     assert.deepEqual([kept.record.hash, kept.movedTo], ["b", null]);
     assert.ok((await Deno.stat(b)).isFile);
     assert.deepEqual((await store.query("SELECT id FROM runs ORDER BY id")).rows, [["a"], ["b"]]);
+  } finally {
+    await store.close();
+  }
+});
+
+Deno.test("a later record of a run gets the next free name in ingested/, an identical one none", async () => {
+  await using tmp = await tempDir();
+  const dir = `${tmp.dir}/records`;
+  const store = await RunStore.open(`${tmp.dir}/runs.duckdb`);
+  try {
+    const failed = sampleRecord({ status: "failed", error: "x" });
+    for (const record of [failed, failed, sampleRecord(), failed]) {
+      await writeRunRecord(dir, record);
+      await collectRecords(store, dir);
+    }
+    assert.deepEqual(
+      (await Array.fromAsync(Deno.readDir(`${dir}/ingested`))).map((e) => e.name).sort(),
+      ["h0001.1.run.json", "h0001.run.json"],
+    );
+    assert.deepEqual(
+      (await Array.fromAsync(Deno.readDir(`${dir}/not-applied`))).map((e) => e.name),
+      ["h0001.run.json"],
+    );
+    assert.deepEqual((await store.query("SELECT status FROM runs")).rows, [["finished"]]);
   } finally {
     await store.close();
   }

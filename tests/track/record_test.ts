@@ -17,18 +17,58 @@ Deno.test("writeRunRecord() then readRunRecord() returns the same record", async
   assert.equal(hashOfRecordFile(path), "h0001");
 });
 
-Deno.test("non-finite values survive the JSON record as numbers", async () => {
+Deno.test("non-finite curve values survive the JSON record as numbers", async () => {
   await using tmp = await tempDir();
   const record = sampleRecord({
-    metrics: [{ step: 3, name: "loss", value: NaN }, { step: 4, name: "loss", value: Infinity }],
-    classIou: [{ className: "Bag", seen: false, iou: -Infinity }],
+    metrics: [{ step: 3, name: "loss", value: NaN }, { step: 4, name: "loss", value: -Infinity }],
   });
   const path = await writeRunRecord(tmp.dir, record);
   assert.match(await Deno.readTextFile(path), /"value": "NaN"/);
   const back = await readRunRecord(path);
   assert.ok(Number.isNaN(back.metrics[0]!.value));
-  assert.equal(back.metrics[1]!.value, Infinity);
-  assert.equal(back.classIou[0]!.iou, -Infinity);
+  assert.equal(back.metrics[1]!.value, -Infinity);
+});
+
+Deno.test("a result or class IoU that is not finite is refused naming the field", async () => {
+  await using tmp = await tempDir();
+  await rejectsWith(
+    () =>
+      writeRunRecord(
+        tmp.dir,
+        sampleRecord({ classIou: [{ className: "Bag", seen: false, iou: -Infinity }] }),
+      ),
+    TypeError,
+    'Invalid run record "record h0001": field "classIou[0].iou" must be a finite number, got ' +
+      "-Infinity (a number)",
+  );
+  await rejectsWith(
+    () =>
+      writeRunRecord(
+        tmp.dir,
+        sampleRecord({ results: [{ split: "eval", metric: "hIoU", value: NaN }] }),
+      ),
+    TypeError,
+    'Invalid run record "record h0001": field "results[0].value" must be a finite number, got ' +
+      "NaN (a number)",
+  );
+  assert.deepEqual(await Array.fromAsync(Deno.readDir(tmp.dir)), []);
+});
+
+Deno.test("readRunRecord() refuses a record saved under another run's file name, naming both", async () => {
+  await using tmp = await tempDir();
+  const path = `${tmp.dir}/aaaa.run.json`;
+  await Deno.writeTextFile(path, JSON.stringify(sampleRecord({ hash: "bbbb" })));
+  await rejectsWith(
+    () => readRunRecord(path),
+    TypeError,
+    `Invalid run record "${path}": the file is named for run "aaaa" but holds run "bbbb"`,
+  );
+  // A later record of a run kept under a numbered name is still its own.
+  await Deno.writeTextFile(
+    `${tmp.dir}/bbbb.2.run.json`,
+    JSON.stringify(sampleRecord({ hash: "bbbb" })),
+  );
+  assert.equal((await readRunRecord(`${tmp.dir}/bbbb.2.run.json`)).hash, "bbbb");
 });
 
 Deno.test("writeRunRecord() leaves no temporary file and replaces an earlier record", async () => {

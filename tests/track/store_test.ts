@@ -226,7 +226,7 @@ Deno.test("runningRuns() lists the runs marked running with their process ids", 
 Deno.test("ingestRecord() round-trips every part of a record", () =>
   withStore(async (store) => {
     const record = sampleRecord();
-    assert.equal(await store.ingestRecord(record), "h0001");
+    assert.deepEqual(await store.ingestRecord(record), { id: "h0001", applied: true });
     const [run] = await store.queryObjects("SELECT * EXCLUDE (pid) FROM runs");
     assert.deepEqual(Object.keys(run!), columnNames("runs").filter((c) => c !== "pid"));
     const { id, hash, ablation, variant, seed, preset, status } = run!;
@@ -289,16 +289,66 @@ Deno.test("ingestRecord() keeps the pid startRun() wrote", () =>
     assert.deepEqual(rows, [[777, "finished", 3]]);
   }));
 
-Deno.test("a new attempt of a run clears the results of the earlier one", () =>
+Deno.test("a new attempt of a run that did not finish clears the rows of the earlier one", () =>
   withStore(async (store) => {
-    await store.ingestRecord(sampleRecord());
-    await store.startRun(plannedRun());
+    await store.ingestRecord(sampleRecord({ status: "interrupted", error: "stopped" }));
+    assert.equal(await store.startRun(plannedRun()), null);
     const { rows } = await store.query(
-      "SELECT status, (SELECT count(*) FROM results), (SELECT count(*) FROM class_iou), " +
+      "SELECT id, status, (SELECT count(*) FROM results), (SELECT count(*) FROM class_iou), " +
         "(SELECT count(*) FROM artifacts), (SELECT count(*) FROM metrics) FROM runs",
     );
-    assert.deepEqual(rows, [["running", 0, 0, 0, 0]]);
+    assert.deepEqual(rows, [["h0001", "running", 0, 0, 0, 0]]);
     assert.deepEqual(await store.finishedHashes(), new Set());
+  }));
+
+Deno.test("a new attempt of a finished run keeps the earlier one's rows under HASH~N", () =>
+  withStore(async (store) => {
+    const counts =
+      "SELECT id, status, (SELECT count(*) FROM results r WHERE r.run_id = runs.id), " +
+      "(SELECT count(*) FROM params p WHERE p.run_id = runs.id), " +
+      "(SELECT count(*) FROM metrics m WHERE m.run_id = runs.id), " +
+      "(SELECT count(*) FROM run_variants v WHERE v.run_id = runs.id) FROM runs ORDER BY id";
+    await store.ingestRecord(sampleRecord());
+    assert.equal(await store.startRun(plannedRun()), "h0001~1");
+    assert.deepEqual((await store.query(counts)).rows, [
+      ["h0001", "running", 0, 6, 0, 1],
+      ["h0001~1", "finished", 3, 6, 3, 0],
+    ]);
+    assert.deepEqual(await store.finishedHashes(), new Set());
+    await store.ingestRecord(sampleRecord({ startedAt: "2025-03-02T10:00:00.000Z" }));
+    assert.equal(await store.startRun(plannedRun()), "h0001~2");
+    const { rows } = await store.query(counts);
+    assert.deepEqual(rows.map((r) => r.slice(0, 3)), [
+      ["h0001", "running", 0],
+      ["h0001~1", "finished", 3],
+      ["h0001~2", "finished", 3],
+    ]);
+    const [view] = (await store.query("SELECT n FROM variant_summary WHERE metric = 'hIoU'")).rows;
+    assert.equal(view, undefined, "the kept attempts are not counted");
+  }));
+
+Deno.test("a finished run is final: other attempts' records and endRun() leave it as it is", () =>
+  withStore(async (store) => {
+    const rows = () =>
+      store.query("SELECT status, error, (SELECT count(*) FROM results) FROM runs");
+    await store.ingestRecord(sampleRecord());
+    const before = await rows();
+    const late = { startedAt: "2025-03-02T10:00:00.000Z", results: [], classIou: [] };
+    for (
+      const record of [
+        sampleRecord({ ...late, status: "interrupted", error: "Ctrl-C" }),
+        sampleRecord({ ...late, status: "failed", error: "boom" }),
+        sampleRecord({ ...late, status: "finished" }),
+        sampleRecord({ status: "failed", error: "same start, other status" }),
+      ]
+    ) {
+      assert.deepEqual(await store.ingestRecord(record), { id: "h0001", applied: false });
+    }
+    assert.equal(await store.endRun("h0001", "interrupted", "stopped"), false);
+    assert.deepEqual(await rows(), before);
+    // The same record again is the same attempt: stored again, the same rows.
+    assert.deepEqual(await store.ingestRecord(sampleRecord()), { id: "h0001", applied: true });
+    assert.deepEqual(await rows(), before);
   }));
 
 Deno.test("an ingest that fails midway leaves the database as it was", () =>
@@ -365,7 +415,7 @@ Deno.test("setPaperValues() rejects duplicate keys and non-finite values", () =>
     await rejectsWith(
       () => store.setPaperValues([{ ...row, value: NaN }]),
       TypeError,
-      'Paper value 0: field "value" must be a finite number, got null',
+      'Paper value 0: field "value" must be a finite number, got NaN',
     );
     assert.deepEqual((await store.query("SELECT count(*) FROM paper_values")).rows, [[0]]);
   }));
@@ -408,7 +458,7 @@ Deno.test("calls on one store run in call order even when not awaited", () =>
   withStore(async (store) => {
     const calls = [
       store.startRun(plannedRun()),
-      store.ingestRecord(sampleRecord()),
+      store.ingestRecord(sampleRecord({ status: "failed", error: "boom" })),
       store.endRun("h0001", "interrupted", "stopped"),
       store.query("SELECT status, (SELECT count(*) FROM metrics) FROM runs"),
     ] as const;
