@@ -108,11 +108,14 @@ Deno.test("Ledger, once settled, wants the run of a finished record finished", (
   assert.equal(account.duplicated, 1);
 });
 
-Deno.test("namesCulprit() wants every culprit named and no stack trace", () => {
+Deno.test("namesCulprit() wants every culprit named and no stack trace; one location line is fine", () => {
   assert.equal(namesCulprit('error: Unknown flag "--frob"', ["--FROB"]), null);
   assert.match(namesCulprit("error: bad", ["--frob"])!, /does not name "--frob"/);
-  const trace = "error: x --frob\n    at main (file:///a.ts:3:7)";
+  const trace = "error: x --frob\n    at main (file:///a.ts:3:7)\n    at file:///b.ts:1:1";
   assert.match(namesCulprit(trace, ["--frob"])!, /stack trace/);
+  const where =
+    "error: Cannot load spec: SyntaxError: Expression expected\n    at file:///s.ts:3:40";
+  assert.equal(namesCulprit(where, ["s.ts"]), null);
 });
 
 Deno.test("formatTable() aligns one line per row; totals() and passed() count the verdicts", () => {

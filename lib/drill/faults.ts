@@ -8,7 +8,7 @@
 import { join } from "node:path";
 import { type Area, copyPlace, type Place, RUNS_PER_SEED, sweepArgs } from "./area.ts";
 import { Ledger, recordsUnder, retrained } from "./ledger.ts";
-import { before, look, namesCulprit } from "./look.ts";
+import { before, look, namesCulprit, verdict } from "./look.ts";
 import * as msg from "./messages.ts";
 import { firstChild, runTask, shownCommand, signal, sleep, startTask } from "./proc.ts";
 import { type Row, row } from "./table.ts";
@@ -30,11 +30,6 @@ export async function jobHashes(place: Place): Promise<string[]> {
   return entries.map((e) => e.name.split(".")[0]!).sort();
 }
 
-/** A problem when a task that should have failed exited 0. */
-function refused(task: string, code: number): string[] {
-  return code === 0 ? [msg.accepted(task)] : [];
-}
-
 /** A second `ablate` on a database a sweep holds: refused, naming the file and the holder. */
 export async function twoOwners(area: Area, base: Place, reproduce: string): Promise<Row> {
   const [place, ledger] = await start(area, base, "two-owners");
@@ -44,16 +39,14 @@ export async function twoOwners(area: Area, base: Place, reproduce: string): Pro
   await first.waitFor(/^start /);
   const second = await runTask("ablate", args, { deadlineMs: 90_000 });
   const ended = await first.done;
-  const problems = [...refused("the second ablate", second.code)];
-  if (ended.code !== 0) problems.push(msg.exitCode("the first ablate", ended.code, ended.stderr));
-  const unnamed = namesCulprit(`${second.stdout}\n${second.stderr}`, [place.db, String(owner)]);
+  const problems = ended.code === 0
+    ? []
+    : [msg.exitCode("the first ablate", ended.code, ended.stderr)];
   const after = await look(place, ledger, true);
   return row({
     group: "owners",
     scenario: msg.TWO_OWNERS,
-    ...after.figures,
-    culprit: unnamed === null,
-    problems: [...problems, ...(unnamed ? [unnamed] : []), ...after.problems],
+    ...verdict("the second ablate", second, [place.db, String(owner)], after, { problems }),
     reproduce,
   });
 }
@@ -133,7 +126,6 @@ export async function diskFull(area: Area, base: Place, reproduce: string): Prom
     const [place, ledger] = await start(area, base, "disk-full");
     const args = sweepArgs(place, 3);
     const full = await runTask("ablate", args, { deadlineMs: 180_000 });
-    const unnamed = namesCulprit(`${full.stdout}\n${full.stderr}`, ["space"]);
     const first = await look(place, ledger, false);
     await system(["mount", "-o", "remount,size=262144k", dir]);
     const again = await runTask("ablate", args, { deadlineMs: 180_000 });
@@ -143,13 +135,7 @@ export async function diskFull(area: Area, base: Place, reproduce: string): Prom
       row({
         group: "disk",
         scenario: msg.DISK_FULL,
-        ...first.figures,
-        culprit: unnamed === null,
-        problems: [
-          ...refused("ablate", full.code),
-          ...(unnamed ? [unnamed] : []),
-          ...first.problems,
-        ],
+        ...verdict("ablate", full, ["space"], first),
         reproduce,
       }),
       row({
@@ -187,18 +173,11 @@ export async function readOnlyWork(area: Area, base: Place, reproduce: string): 
   }
   try {
     const ended = await runTask("ablate", sweepArgs(place, 2), { deadlineMs: 120_000 });
-    const unnamed = namesCulprit(`${ended.stdout}\n${ended.stderr}`, [place.work]);
     const after = await look(place, ledger, true);
     return row({
       group: "read-only",
       scenario: msg.READ_ONLY,
-      ...after.figures,
-      culprit: unnamed === null,
-      problems: [
-        ...refused("ablate", ended.code),
-        ...(unnamed ? [unnamed] : []),
-        ...after.problems,
-      ],
+      ...verdict("ablate", ended, [place.work], after),
       reproduce,
     });
   } finally {
@@ -277,20 +256,16 @@ async function corruptRecords(area: Area, base: Place, reproduce: string): Promi
   await before(place, ledger);
   const finished = new Set(ledger.finished.keys());
   const ended = await runTask("ablate", sweepArgs(place), { deadlineMs: 120_000 });
-  const unnamed = namesCulprit(`${ended.stdout}\n${ended.stderr}`, [corrupt]);
   const after = await look(place, ledger, true);
   const kept = await Deno.stat(corrupt).then(() => true, () => false);
+  const problems = [
+    ...(kept ? [] : [msg.lostItem(msg.deleted(corrupt))]),
+    ...retrained(ended.stdout.split("\n"), finished),
+  ];
   return row({
     group: "records",
     scenario: msg.CORRUPT_RECORDS,
-    ...after.figures,
-    culprit: unnamed === null,
-    problems: [
-      ...(unnamed ? [unnamed] : []),
-      ...(kept ? [] : [msg.lostItem(`corrupt record ${corrupt} was deleted`)]),
-      ...retrained(ended.stdout.split("\n"), finished),
-      ...after.problems,
-    ],
+    ...verdict("ablate", ended, [corrupt], after, { mustFail: false, problems }),
     reproduce,
   });
 }

@@ -7,11 +7,12 @@
  *
  * @module
  */
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { type Area, copyPlace, type Place, sweepArgs } from "./area.ts";
 import { Ledger } from "./ledger.ts";
-import { before, look, namesCulprit } from "./look.ts";
+import { jobHashes } from "./faults.ts";
+import { before, look, verdict } from "./look.ts";
 import * as msg from "./messages.ts";
 import { REPO, runTask, shownCommand } from "./proc.ts";
 import { type Row, row } from "./table.ts";
@@ -286,7 +287,10 @@ export const CASES: readonly Case[] = [
   dbCase(
     "collect --db a DuckDB file with foreign tables",
     "collect",
-    foreignDuckDb,
+    async (path) => {
+      await foreignDuckDb(path);
+      await Deno.mkdir(join(dirname(path), "records"));
+    },
     (c) => ["--from", records(c)],
   ),
   dbCase("runs --db a folder", "runs", (path) => Deno.mkdir(path), () => []),
@@ -344,8 +348,7 @@ export async function malformedDrill(
   cases: readonly Case[],
   lanes: number,
 ): Promise<Row[]> {
-  const jobs = await Array.fromAsync(Deno.readDir(join(base.work, "jobs")));
-  const hashes = jobs.map((e) => e.name.split(".")[0]!).sort();
+  const hashes = await jobHashes(base);
   const ingested = join(base.records, "ingested", `${hashes[0]}.run.json`);
   const record = JSON.parse(await Deno.readTextFile(ingested));
   const rows: Row[] = new Array(cases.length);
@@ -371,20 +374,14 @@ async function runCase(kase: Case, c: CaseContext): Promise<Row> {
   const watched = ["none.duckdb", "second.duckdb", "nowhere"].map((name) => join(c.dir, name));
   const ended = await runTask(kase.task, args, { deadlineMs: 120_000 });
   const problems: string[] = [];
-  if (ended.hung) problems.push(msg.hung(kase.task, ended.ms));
-  else if (ended.code === 0) problems.push(msg.accepted(kase.task));
   for (const path of watched) {
     if (await Deno.lstat(path).then(() => true, () => false)) problems.push(msg.leftBehind(path));
   }
-  const output = `${ended.stdout}\n${ended.stderr}`;
-  const unnamed = namesCulprit(output, kase.culprit(c));
   const after = await look(c.place, ledger, true);
   return row({
     group: "malformed",
     scenario: kase.name,
-    ...after.figures,
-    culprit: unnamed === null,
-    problems: [...problems, ...(unnamed === null ? [] : [unnamed]), ...after.problems],
+    ...verdict(kase.task, ended, kase.culprit(c), after, { problems }),
     reproduce: shownCommand(kase.task, args),
   });
 }

@@ -135,6 +135,11 @@ export function accepted(task: string): string {
   return `${task} accepted it (exit 0)`;
 }
 
+/** A file that should have stayed was deleted. */
+export function deleted(path: string): string {
+  return `${q(path)} was deleted`;
+}
+
 /** A file an early error should not have created. */
 export function leftBehind(path: string): string {
   return `it left ${q(path)} behind`;
