@@ -49,6 +49,13 @@ async function holdDatabase(path: string) {
   };
 }
 
+/** The file opens for writing and still holds the holder's run. */
+async function assertHeldRunKept(path: string): Promise<void> {
+  const store = await RunStore.open(path);
+  const { rows } = await store.query("SELECT id, status FROM runs").finally(() => store.close());
+  assert.deepEqual(rows, [["held", "running"]]);
+}
+
 const HINT = "pass --wait SECONDS to keep retrying, or stop that process";
 
 Deno.test("opening a database another process holds names that process, and corrupts nothing", async () => {
@@ -72,9 +79,7 @@ Deno.test("opening a database another process holds names that process, and corr
   } finally {
     await holder.release();
   }
-  const store = await RunStore.open(path);
-  const { rows } = await store.query("SELECT id, status FROM runs").finally(() => store.close());
-  assert.deepEqual(rows, [["held", "running"]]);
+  await assertHeldRunKept(path);
 });
 
 Deno.test("a bounded wait on a held database fails saying how long it waited", async () => {
@@ -146,9 +151,7 @@ Deno.test("a dead owner's lock does not keep the next owner out", async () => {
   holder.process.kill("SIGKILL");
   await holder.process.status;
   await holder.process.stdout.cancel().catch(() => {});
-  const store = await RunStore.open(path);
-  const { rows } = await store.query("SELECT id, status FROM runs").finally(() => store.close());
-  assert.deepEqual(rows, [["held", "running"]]);
+  await assertHeldRunKept(path);
 });
 
 Deno.test("a store holding the file only while it writes lets readers in between its writes", async () => {
