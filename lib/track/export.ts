@@ -28,8 +28,9 @@ function sqlIdent(name: string): string {
 }
 
 /**
- * Exports each base table of the store's file (sorted by name), then the views
- * (`variant_summary`, `run_eval`), to `<dir>/<name>.parquet` with `COPY ... (FORMAT parquet)`.
+ * Exports each base table of the store's file (sorted by name), then the views (`variant_summary`,
+ * `claims`, ...; a table macro such as `claims_at(delta)` takes a parameter, so its default view
+ * stands for it), to `<dir>/<name>.parquet` with `COPY ... (FORMAT parquet)`.
  * Creates `dir`; replaces files of the same names. Works on a read-only store.
  *
  * @example
@@ -44,7 +45,8 @@ export async function exportParquet(store: RunStore, dir: string): Promise<Expor
     "SELECT table_name FROM duckdb_tables() " +
       "WHERE database_name = current_database() AND schema_name = 'main' ORDER BY table_name",
   );
-  const names = [...tables.rows.map((row) => String(row[0])), ...Object.keys(VIEWS)];
+  const views = Object.entries(VIEWS).filter(([, view]) => !("params" in view));
+  const names = [...tables.rows.map((row) => String(row[0])), ...views.map(([name]) => name)];
   const out: ExportedFile[] = [];
   for (const name of names) {
     const path = join(dir, `${name}.parquet`);

@@ -244,12 +244,40 @@ export interface ViewDef {
 
 /** The views, in creation order. */
 export const VIEWS = {
+  current_runs: {
+    doc: "The runs a table counts: for each ablation, its latest preset (the preset of its most " +
+      "recently ended finished run), and in it, for each (variant, seed), the latest finished " +
+      "run. Runs of other presets, and earlier runs of a cell (made stale by a code, data or " +
+      "teacher change, then retrained under a new hash), stay in `runs` but are not counted, so " +
+      "summaries never pool a smoke run with a quick one or old code with new.",
+    columns: {
+      "ablation, variant, seed": "The table cell (through `run_variants`, shared runs included).",
+      preset: "The ablation's latest preset.",
+      run_id: "The run counted for the cell.",
+    },
+    sql: `
+WITH finished AS (
+  SELECT rv.ablation, rv.variant, rv.seed, rv.run_id, runs.preset, runs.ended_at
+  FROM run_variants rv
+  JOIN runs ON runs.id = rv.run_id AND runs.status = 'finished'
+), latest_preset AS (
+  SELECT ablation, arg_max(preset, ended_at) AS preset FROM finished GROUP BY ablation
+)
+SELECT f.ablation, f.variant, f.seed, f.preset, f.run_id
+FROM finished f
+JOIN latest_preset l ON l.ablation = f.ablation AND l.preset = f.preset
+QUALIFY row_number() OVER (
+  PARTITION BY f.ablation, f.variant, f.seed ORDER BY f.ended_at DESC, f.run_id DESC
+) = 1`,
+  },
   variant_summary: {
-    doc: "Mean and spread over seeds per ablation row and metric: finished runs only, split " +
-      "`eval`, grouped through `run_variants`, joined with `paper_values`.",
+    doc: "Mean and spread over seeds per ablation row and metric: the runs `current_runs` counts " +
+      "(one finished run per seed, the ablation's latest preset), split `eval`, joined with " +
+      "`paper_values`.",
     columns: {
       ablation: "Ablation name.",
       variant: "Variant label.",
+      preset: "Preset of the runs counted.",
       metric: "Metric name.",
       n: "Number of finished runs (seeds) with a value.",
       mean: "Mean over runs.",
@@ -261,17 +289,16 @@ export const VIEWS = {
     },
     sql: `
 WITH per_run AS (
-  SELECT rv.ablation, rv.variant, r.metric, r.value
-  FROM run_variants rv
-  JOIN runs ON runs.id = rv.run_id AND runs.status = 'finished'
-  JOIN results r ON r.run_id = rv.run_id AND r.split = 'eval'
+  SELECT c.ablation, c.variant, c.preset, r.metric, r.value
+  FROM current_runs c
+  JOIN results r ON r.run_id = c.run_id AND r.split = 'eval'
 ), agg AS (
-  SELECT ablation, variant, metric,
+  SELECT ablation, variant, preset, metric,
          count(value) AS n, avg(value) AS mean, stddev_samp(value) AS std
   FROM per_run
-  GROUP BY ablation, variant, metric
+  GROUP BY ablation, variant, preset, metric
 )
-SELECT agg.ablation, agg.variant, agg.metric, agg.n, agg.mean, agg.std,
+SELECT agg.ablation, agg.variant, agg.preset, agg.metric, agg.n, agg.mean, agg.std,
        agg.mean - coalesce(t_crit.t, ${Z_975}) * agg.std / sqrt(agg.n) AS ci95_low,
        agg.mean + coalesce(t_crit.t, ${Z_975}) * agg.std / sqrt(agg.n) AS ci95_high,
        p.value AS paper,
@@ -336,8 +363,8 @@ ORDER BY rv.ablation, p.paper_row NULLS LAST, rv.variant, rv.seed, rv.run_id`,
     doc: "The paper's pairwise claims, judged on per-seed paired differences. Each pair of rows " +
       "the paper orders on a metric (`paper_values`: `better` reports more than `worse`) is a " +
       "claim; runs of one seed share initialisation and data order, so each seed both rows " +
-      "finished gives one difference `better - worse` (eval split, finite values; runs of one " +
-      "seed averaged). A paired-t 95 % CI over those differences gives the verdict: " +
+      "finished gives one difference `better - worse` (eval split, finite values, the runs " +
+      "`current_runs` counts). A paired-t 95 % CI over those differences gives the verdict: " +
       "`reproduced` when it lies above 0, `reversed` when below 0, `equivalent` when inside " +
       "[-delta, +delta], `unresolved` otherwise (and always when n < 2). Assumes normal " +
       "differences and independent seeds.",
@@ -363,11 +390,9 @@ WITH pairs AS (
   FROM paper_values a
   JOIN paper_values b ON b.ablation = a.ablation AND b.metric = a.metric AND a.value > b.value
 ), per_seed AS (
-  SELECT rv.ablation, rv.variant, rv.seed, r.metric, avg(r.value) AS value
-  FROM run_variants rv
-  JOIN runs ON runs.id = rv.run_id AND runs.status = 'finished'
-  JOIN results r ON r.run_id = rv.run_id AND r.split = 'eval' AND isfinite(r.value)
-  GROUP BY ALL
+  SELECT c.ablation, c.variant, c.seed, r.metric, r.value
+  FROM current_runs c
+  JOIN results r ON r.run_id = c.run_id AND r.split = 'eval' AND isfinite(r.value)
 ), diffs AS (
   SELECT p.ablation, p.metric, p.better, p.worse, x.value - y.value AS d
   FROM pairs p

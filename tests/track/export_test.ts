@@ -18,8 +18,11 @@ Deno.test("exportParquet() writes every table and view with its rows", async () 
       ["runs", 1],
       ["schema_version", 1],
       ["t_crit", 1000],
+      ["current_runs", 1],
       ["variant_summary", 3],
       ["run_eval", 1],
+      ["ablation_runs", 1],
+      ["claims", 0],
     ]);
     assert.equal(files[0]!.path, `${tmp.dir}/out/artifacts.parquet`);
     const back = await store.query(

@@ -18,8 +18,11 @@ Deno.test("RunStore.open() creates every table and view of the schema", () =>
       "SELECT table_name, table_type FROM information_schema.tables ORDER BY table_name",
     );
     assert.deepEqual(rows, [
+      ["ablation_runs", "VIEW"],
       ["artifacts", "BASE TABLE"],
+      ["claims", "VIEW"],
       ["class_iou", "BASE TABLE"],
+      ["current_runs", "VIEW"],
       ["metrics", "BASE TABLE"],
       ["paper_values", "BASE TABLE"],
       ["params", "BASE TABLE"],

@@ -64,6 +64,7 @@ Deno.test("variant_summary leaves std and CI empty for one seed and paper empty 
     assert.deepEqual(rows, [{
       ablation: "token-bank",
       variant: "14",
+      preset: "smoke",
       metric: "hIoU",
       n: 1,
       mean: 37.5,
@@ -99,4 +100,35 @@ Deno.test("variant_summary counts a run in every ablation row it serves", () =>
       "SELECT ablation, variant, n, mean FROM variant_summary ORDER BY ablation",
     );
     assert.deepEqual(rows, [["loss", "infonce", 2, 45], ["token-bank", "6", 2, 45]]);
+  }));
+
+Deno.test("variant_summary counts one run per seed: the latest finished one of the ablation's latest preset", () =>
+  withStore(async (store) => {
+    const at = (minute: number) => `2026-01-01T00:${String(minute).padStart(2, "0")}:00.000Z`;
+    const cell = (hash: string, seed: number, value: number, preset: string, minute: number) =>
+      sampleRecord({
+        hash,
+        variant: "6",
+        seed,
+        preset,
+        startedAt: at(minute),
+        endedAt: at(minute + 1),
+        results: [{ split: "eval", metric: "hIoU", value }],
+      });
+    // Seed 1 ran with old code (10), then again after an edit under a new hash (30); seed 2 once.
+    await store.ingestRecord(cell("old-s1", 1, 10, "quick", 0));
+    await store.ingestRecord(cell("new-s1", 1, 30, "quick", 10));
+    await store.ingestRecord(cell("new-s2", 2, 34, "quick", 12));
+    let [row] = await store.queryObjects("SELECT * FROM variant_summary");
+    assert.equal(row?.preset, "quick");
+    assert.equal(row?.n, 2);
+    close(row?.mean, 32);
+    // A later smoke run of the same table replaces the quick ones instead of pooling with them.
+    await store.ingestRecord(cell("smoke-s1", 1, 5, "smoke", 20));
+    [row] = await store.queryObjects("SELECT * FROM variant_summary");
+    assert.equal(row?.preset, "smoke");
+    assert.equal(row?.n, 1);
+    close(row?.mean, 5);
+    const current = await store.queryObjects("SELECT run_id FROM current_runs ORDER BY run_id");
+    assert.deepEqual(current.map((r) => r.run_id), ["smoke-s1"]);
   }));
