@@ -7,7 +7,7 @@
  */
 import { join } from "node:path";
 import { type Area, copyPlace, type Place, RUNS_PER_SEED, sweepArgs } from "./area.ts";
-import { Ledger, recordsUnder, retrained } from "./ledger.ts";
+import { contentsUnder, digestOf, Ledger, recordsUnder, retrained } from "./ledger.ts";
 import { before, look, namesCulprit, verdict } from "./look.ts";
 import * as msg from "./messages.ts";
 import { firstChild, runTask, shownCommand, signal, sleep, startTask } from "./proc.ts";
@@ -251,13 +251,15 @@ async function corruptRecords(area: Area, base: Place, reproduce: string): Promi
   const place = await copyPlace(area, base, "corrupt");
   const [hash] = await jobHashes(place);
   const corrupt = join(place.records, `${hash}.run.json`);
-  await Deno.writeTextFile(corrupt, '{"hash": "');
+  const text = '{"hash": "';
+  await Deno.writeTextFile(corrupt, text);
   const ledger = new Ledger();
   await before(place, ledger);
   const finished = new Set(ledger.finished.keys());
   const ended = await runTask("ablate", sweepArgs(place), { deadlineMs: 120_000 });
   const after = await look(place, ledger, true);
-  const kept = await Deno.stat(corrupt).then(() => true, () => false);
+  // Kept where it was, or set aside (moved or renamed) under the records folder.
+  const kept = (await contentsUnder(place.records)).has(await digestOf(text));
   const problems = [
     ...(kept ? [] : [msg.lostItem(msg.deleted(corrupt))]),
     ...retrained(ended.stdout.split("\n"), finished),

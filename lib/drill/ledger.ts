@@ -42,36 +42,46 @@ async function sha256(bytes: Uint8Array): Promise<string> {
   return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
-/** Every `*.run.json` file under `dir` (all depths), by content digest. */
-export async function recordsUnder(dir: string): Promise<Map<string, SeenRecord>> {
-  const found = new Map<string, SeenRecord>();
+/** Every file under `dir` (all depths): its name and its bytes. */
+async function filesUnder(dir: string): Promise<{ name: string; bytes: Uint8Array }[]> {
+  const found: { name: string; bytes: Uint8Array }[] = [];
   const walk = async (at: string): Promise<void> => {
-    let entries: Deno.DirEntry[];
-    try {
-      entries = await Array.fromAsync(Deno.readDir(at));
-    } catch {
-      return;
-    }
+    const entries = await Array.fromAsync(Deno.readDir(at)).catch(() => []);
     for (const entry of entries) {
       const path = join(at, entry.name);
       if (entry.isDirectory) await walk(path);
-      if (!entry.isFile || !entry.name.endsWith(".run.json")) continue;
-      let bytes: Uint8Array;
-      try {
-        bytes = await Deno.readFile(path);
-      } catch {
-        continue;
-      }
-      let status: string | null = null;
-      try {
-        const value = JSON.parse(new TextDecoder().decode(bytes));
-        status = typeof value?.status === "string" ? value.status : null;
-      } catch { /* not a record */ }
-      const hash = entry.name.slice(0, -".run.json".length);
-      found.set(await sha256(bytes), { name: entry.name, hash, status });
+      if (!entry.isFile) continue;
+      const bytes = await Deno.readFile(path).catch(() => null);
+      if (bytes !== null) found.push({ name: entry.name, bytes });
     }
   };
   await walk(dir);
+  return found;
+}
+
+/** The content digests of every file under `dir` (to find a file that was moved or renamed). */
+export async function contentsUnder(dir: string): Promise<Set<string>> {
+  return new Set(await Promise.all((await filesUnder(dir)).map((f) => sha256(f.bytes))));
+}
+
+/** The content digest of a text. */
+export function digestOf(text: string): Promise<string> {
+  return sha256(new TextEncoder().encode(text));
+}
+
+/** Every `*.run.json` file under `dir` (all depths), by content digest. */
+export async function recordsUnder(dir: string): Promise<Map<string, SeenRecord>> {
+  const found = new Map<string, SeenRecord>();
+  for (const { name, bytes } of await filesUnder(dir)) {
+    if (!name.endsWith(".run.json")) continue;
+    let status: string | null = null;
+    try {
+      const value = JSON.parse(new TextDecoder().decode(bytes));
+      status = typeof value?.status === "string" ? value.status : null;
+    } catch { /* not a record */ }
+    const hash = name.slice(0, -".run.json".length);
+    found.set(await sha256(bytes), { name, hash, status });
+  }
   return found;
 }
 
