@@ -1,6 +1,7 @@
 /**
  * `deno task teacher`: trains the mini-CLIP teacher from scratch (resumable) and prints or
- * re-measures its card. See `TEACHER` for the flags.
+ * re-measures its card; `eval --teacher PATH` says what any teacher `loadTeacher` takes is (a
+ * CLIPModel folder has no card) and measures it the same way. See `TEACHER` for the flags.
  *
  * @module
  */
@@ -31,7 +32,10 @@ import {
 } from "../teacher/card.ts";
 import { evaluateTeacher } from "../teacher/evaluate.ts";
 import { imageForwardMacs } from "../teacher/flops.ts";
-import { DEFAULT_TEACHER_DIR, loadTeacher } from "../teacher/load.ts";
+import { describeTeacher } from "../teacher/describe.ts";
+import { isClipFolder } from "../teacher/clip/teacher.ts";
+import { DEFAULT_TEACHER_DIR, isTeacherModule, loadTeacher } from "../teacher/load.ts";
+import { pathKind } from "../_files.ts";
 import { createProgress, formatDuration } from "../teacher/progress.ts";
 import * as msg from "../teacher/messages.ts";
 
@@ -55,8 +59,9 @@ export const TEACHER = defineTask({
       description: `train: trains from scratch (DESIGN.md, "Calibration": conv tower + attention
         pooling, text tower over "a photo of a {class}", AdamW, 32 single items + 32 scenes + 32
         masked items per step) on the teacher's own training items (never the held-out ones),
-        with a progress bar. eval: prints DIR/card.json; with --measure it re-measures the
-        figures on held-out data`,
+        with a progress bar. eval: prints DIR/card.json, or for a teacher without a card (a
+        Hugging Face CLIPModel folder, a module) what it is and its sha256; with --measure it
+        (re-)measures the figures on held-out data`,
     }),
   },
   flags: {
@@ -72,6 +77,14 @@ export const TEACHER = defineTask({
       default: DEFAULT_TEACHER_DIR,
       defaultText: "data/teacher, the shipped teacher",
       description: "Teacher folder: the output of train, the input of eval",
+    }),
+    teacher: text({
+      value: "PATH",
+      default: null,
+      defaultText: "the --out folder",
+      description: `eval: the teacher to print or measure, and it wins over --out: a checkpoint
+        folder, a Hugging Face CLIPModel folder, or a module whose default export makes a Teacher
+        (train writes only to --out)`,
     }),
     backend: choice(Backend, { default: "wasm", description: "Tensor backend" }),
     data: text({
@@ -93,7 +106,9 @@ export const TEACHER = defineTask({
     # A short run into a scratch folder
     deno task teacher train --out /tmp/teacher --steps 200
     # Re-measure the shipped teacher on held-out data
-    deno task teacher eval --measure`,
+    deno task teacher eval --measure
+    # What a CLIP checkpoint is, and its figures on the same held-out data
+    deno task teacher eval --teacher ~/models/clip-vit-base-patch16 --measure`,
 });
 
 /** The parsed, validated arguments of the teacher task. */
@@ -111,19 +126,33 @@ export type TeacherArgs = RequestOf<typeof TEACHER>;
  * assert.ok(!a.help && a.command === "train" && a.steps === 10 && a.backend === "cpu");
  * ```
  */
-export const parseTeacherArgs = TEACHER.parse;
+export function parseTeacherArgs(argv: readonly string[]): ReturnType<typeof TEACHER.parse> {
+  const args = TEACHER.parse(argv);
+  if (!args.help && args.command === "train" && args.teacher !== null) {
+    throw new TypeError(msg.teacherFlagOnTrain(args.teacher));
+  }
+  return args;
+}
 
 const PARTITION = BENCHMARK_PARTITION;
 
-async function measure(dir: string, data: string | null) {
+/**
+ * The teacher's figures on the held-out items and scenes. Every teacher is loaded at the scenes'
+ * size (64 x 64) and fed their one grey channel: this is how C2S runs feed it (`loadTeacher(path,
+ * { imageSize: [size, size] })`), a CLIP repeats the channel to RGB itself (`ClipModel.encodeImage`)
+ * and resizes its position grid to the image (4 x 4 patches at patch size 16).
+ */
+async function measure(path: string, data: string | null) {
   const { items, source } = await loadFashionMnist(data === null ? {} : { dataDir: data });
   const bench = createFashionBenchmark(items, { seed: PARTITION.seed });
-  const teacher = await loadTeacher(dir);
+  const side = bench.eval.height;
+  const teacher = await loadTeacher(path, { imageSize: [side, side] });
   try {
     return {
       accuracy: evaluateTeacher(teacher, items, bench.partition.eval, bench.eval),
       source,
-      teacher,
+      side,
+      grid: teacher.denseSize,
     };
   } finally {
     teacher.dispose();
@@ -203,35 +232,60 @@ async function train(args: TeacherArgs): Promise<number> {
   }
 }
 
+/** Prints what the teacher at `path` is (it has no card); loading it checks its files. */
+async function describe(path: string): Promise<void> {
+  const teacher = await loadTeacher(path);
+  try {
+    console.log(describeTeacher(teacher));
+  } finally {
+    teacher.dispose();
+  }
+}
+
 async function evaluate(args: TeacherArgs): Promise<number> {
-  const cardPath = `${args.out}/${FILES.card}`;
+  const path = args.teacher ?? args.out;
+  const cardPath = `${path}/${FILES.card}`;
+  const cardless = isTeacherModule(path) || await isClipFolder(path) ||
+    (args.teacher !== null && await pathKind(cardPath) === null);
+  if (cardless) {
+    await initBackend(args.backend);
+    await describe(path);
+    if (args.measure) await printMeasured(path, args.data, "measured");
+    return 0;
+  }
   const stored = await readCard(cardPath);
   if (stored === null && !args.measure) throw new Error(msg.noCard(cardPath));
   const card = stored === null ? null : checkCard(stored, cardPath);
   if (card) {
     // A card beside other weights describes nothing here: never print it as theirs.
-    const mismatch = await cardWeightsMismatch(args.out, card);
+    const mismatch = await cardWeightsMismatch(path, card);
     if (mismatch === null) console.log(formatCard(card));
     else if (!args.measure) throw new Error(mismatch);
     else console.error(`warning: ${mismatch}`);
   }
   if (args.measure) {
     await initBackend(args.backend);
-    const m = await measure(args.out, args.data);
-    const pct = (v: number) => `${(100 * v).toFixed(1)} %`;
-    console.log(`re-measured on ${m.source}:`);
-    console.log(
-      `  zero-shot ${pct(m.accuracy.zeroShot)}, masked ${pct(m.accuracy.masked)}, dense ${
-        pct(m.accuracy.dense)
-      }`,
-    );
+    await printMeasured(path, args.data, "re-measured");
   }
   return 0;
 }
 
+/** Measures the teacher at `path` (the backend started) and prints its three figures. */
+async function printMeasured(path: string, data: string | null, verb: string): Promise<void> {
+  const m = await measure(path, data);
+  const pct = (v: number) => `${(100 * v).toFixed(1)} %`;
+  const [h, w] = m.grid;
+  console.log(`${verb} on ${m.source} (${m.side} x ${m.side} grey images, ${h} x ${w} grid):`);
+  console.log(
+    `  zero-shot ${pct(m.accuracy.zeroShot)}, masked ${pct(m.accuracy.masked)}, dense ${
+      pct(m.accuracy.dense)
+    }`,
+  );
+}
+
 /** Runs the task with `argv`; returns the exit code. */
 export const main = cliMain(
-  TEACHER,
+  { ...TEACHER, parse: parseTeacherArgs },
   (args) => args.command === "train" ? train(args) : evaluate(args),
 );
 

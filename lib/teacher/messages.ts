@@ -182,3 +182,10 @@ export function clipImageShape(shape: readonly number[], patch: number): string 
     shape.join(", ")
   }]`;
 }
+
+/** `--teacher` names what eval reads; train writes to `--out`. */
+export function teacherFlagOnTrain(path: string): string {
+  return `Flag "--teacher" of deno task teacher is for eval, got ${
+    JSON.stringify(path)
+  } with train (train writes to --out DIR)`;
+}

@@ -31,6 +31,7 @@ export {
 } from "./train.ts";
 export { evaluateTeacher, type TeacherAccuracy } from "./evaluate.ts";
 export { formatCard, readCard, type TeacherCard } from "./card.ts";
+export { describeTeacher } from "./describe.ts";
 export { FILES, loadMiniClip, saveTeacher } from "./checkpoint.ts";
 export {
   parseSafetensors,

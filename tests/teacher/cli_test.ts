@@ -17,6 +17,7 @@ Deno.test("parseTeacherArgs() fills the defaults: wasm, the shipped teacher dire
     checkpointMinutes: 3,
     data: null,
     measure: false,
+    teacher: null,
   });
 });
 

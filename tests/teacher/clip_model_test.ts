@@ -123,3 +123,21 @@ Deno.test("ClipTeacher outputs are unit vectors, grey input equals its RGB copy,
     teacher.dispose();
   }
 });
+
+Deno.test("ClipTeacher keeps its resized position grid when its first encoding runs inside a caller's tf.tidy", async () => {
+  const teacher = await loadClipTeacher(FIXTURE, { imageSize: [80, 80] });
+  try {
+    const images = tf.randomUniform([1, 80, 80, 1], 0, 1, "float32", 5) as tf.Tensor4D;
+    const encode = () =>
+      tf.tidy(() => {
+        const out = teacher.encodeImages(images);
+        return tf.sum(out.dense);
+      });
+    const first = encode();
+    const second = encode(); // reads the grid the first call built
+    assertEquals(await second.data(), await first.data());
+    tf.dispose([first, second, images]);
+  } finally {
+    teacher.dispose();
+  }
+});

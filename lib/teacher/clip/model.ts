@@ -249,7 +249,8 @@ export class ClipModel {
     const out = new Float32Array((1 + h * w) * c);
     out.set(table.subarray(0, c));
     out.set(resizeBicubic(table.subarray(c), [g, g], [h, w], c), c);
-    const tensor = this.#keep(tf.tensor2d(out, [1 + h * w, c]));
+    // Kept: a caller may encode inside its own `tf.tidy`, which would free a cached grid.
+    const tensor = this.#keep(tf.keep(tf.tensor2d(out, [1 + h * w, c])));
     this.#positions.set(key, tensor);
     return tensor;
   }
