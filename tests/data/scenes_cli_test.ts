@@ -116,6 +116,7 @@ Deno.test("runScenes() writes one PNG per scene and set, and reports the data so
     console.log = log;
     await Deno.remove(out, { recursive: true });
   }
-  assert.equal(lines[0], `data: directory "${EMBEDDED_DIR}": t10k, 10000 items`);
+  // The embedded folder named with --data is still the embedded data.
+  assert.equal(lines[0], `data: embedded "${EMBEDDED_DIR}": t10k, 10000 items`);
   assert.equal(lines[2], "unseen: Trouser (1), Sneaker (7), Bag (8)");
 });
