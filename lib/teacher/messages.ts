@@ -189,3 +189,15 @@ export function teacherFlagOnTrain(path: string): string {
     JSON.stringify(path)
   } with train (train writes to --out DIR)`;
 }
+
+/** A data-parallel step cannot split the batch evenly over its workers. */
+export function batchSplit(n: number, workers: number): string {
+  return `Cannot split a batch of ${n} items per kind evenly over ${
+    JSON.stringify(workers)
+  } workers: give a worker count that divides it`;
+}
+
+/** A data-parallel step worker failed. */
+export function stepWorkerFailed(detail: string): string {
+  return `A data-parallel step worker failed: ${detail}`;
+}

@@ -10,6 +10,12 @@
  * student's forward, its forward + backward, the C2S heads and losses (forward + backward from
  * fixed features), the AdamW update, and the kernels of one profiled step.
  *
+ * The yardstick: PyTorch's step of the same student (BN, residual blocks, fusion, projection,
+ * cosine classifier + CE, AdamW) on one thread, `../shared/bench/torch_student_step.py` run with
+ * `/usr/bin/python3` as a subprocess between two rounds of our steps (same machine load); the ratio
+ * is our best step over its best and over its median. Without `import torch` (CI) the bench says
+ * why and prints the matMul share alone.
+ *
  * The teacher is a random stand-in of the real one's shape (D = 64, 16 x 16 grid): teacher weights
  * do not change the cost of a step (its outputs are cached).
  *
@@ -24,6 +30,40 @@ import { makeBatch } from "../../lib/c2s/batch.ts";
 import { TinyTeacher } from "./_fixtures.ts";
 
 const REPS = 10;
+const PYTHON = "/usr/bin/python3";
+const TORCH_SCRIPT = new URL("../../../shared/bench/torch_student_step.py", import.meta.url);
+
+/** PyTorch's one-thread student step (ms), or why there is none. */
+type TorchStep = { median: number; min: number; version: string } | { missing: string };
+
+/** Runs the PyTorch yardstick; never throws. */
+async function torchStudentStep(): Promise<TorchStep> {
+  const run = async (args: string[]) => {
+    try {
+      const out = await new Deno.Command(PYTHON, { args, stdout: "piped", stderr: "piped" })
+        .output();
+      const text = new TextDecoder().decode(out.success ? out.stdout : out.stderr).trim();
+      return { ok: out.success, text };
+    } catch (error) {
+      return { ok: false, text: error instanceof Error ? error.message : String(error) };
+    }
+  };
+  const probe = await run(["-c", "import torch"]);
+  if (!probe.ok) {
+    return { missing: `\`${PYTHON} -c "import torch"\` failed (${probe.text.split("\n").at(-1)})` };
+  }
+  try {
+    await Deno.stat(TORCH_SCRIPT);
+  } catch {
+    return { missing: `"${TORCH_SCRIPT.pathname}" is not there` };
+  }
+  const bench = await run([TORCH_SCRIPT.pathname]);
+  const line = /torch (\S+) threads=1: .*median ([\d.]+) ms, min ([\d.]+) ms/.exec(bench.text);
+  if (!bench.ok || line === null) {
+    return { missing: `"${TORCH_SCRIPT.pathname}" printed no one-thread step (${bench.text})` };
+  }
+  return { version: line[1]!, median: Number(line[2]), min: Number(line[3]) };
+}
 
 /** Best of `reps` wall-clock runs of `fn`, in ms. */
 function best(fn: () => void, reps = REPS): number {
@@ -64,10 +104,15 @@ export async function bench(): Promise<void> {
   for (let i = 0; i < 3; i++) step();
   matMul();
   let stepMs = Infinity, matMulMs = Infinity;
-  for (let i = 0; i < REPS; i++) {
-    stepMs = Math.min(stepMs, best(step, 1));
-    matMulMs = Math.min(matMulMs, best(matMul, 1));
-  }
+  const round = () => {
+    for (let i = 0; i < REPS / 2; i++) {
+      stepMs = Math.min(stepMs, best(step, 1));
+      matMulMs = Math.min(matMulMs, best(matMul, 1));
+    }
+  };
+  round();
+  const torch = await torchStudentStep();
+  round();
   const peak = (2 * 1024 ** 3) / (matMulMs / 1000) / 1e9;
 
   const x = makeBatch(state.pool, Array.from({ length: batch }, (_, i) => i));
@@ -126,6 +171,18 @@ export async function bench(): Promise<void> {
         (100 * effective / peak).toFixed(0)
       } % of matMul`,
   );
+  console.log(
+    "missing" in torch
+      ? `PyTorch yardstick not run: ${torch.missing}; the matMul share above is the only ratio`
+      : `PyTorch ${torch.version} student step, 1 thread, same run: ${
+        torch.min.toFixed(1)
+      } ms best, ` +
+        `${torch.median.toFixed(1)} ms median; ours / PyTorch = ${
+          (stepMs / torch.min).toFixed(2)
+        } x ` +
+        `(best / best), ${(stepMs / torch.median).toFixed(2)} x (best / median)`,
+  );
+  console.log(`load average ${Deno.loadavg().map((l) => l.toFixed(1)).join(" ")}`);
   console.log(
     `parts (best of ${REPS}): student forward ${fwd.toFixed(0)} ms (${pct(fwd)}), ` +
       `student backward ${(fwdBwd - fwd).toFixed(0)} ms (${pct(fwdBwd - fwd)}), ` +

@@ -3,7 +3,9 @@
  * GFLOP/s (the DESIGN convention: forward MACs x 2 x 3 per image) and its ratio to a 1024^3 matMul
  * measured in the same run (the machine's single-core peak through the same backend), the same
  * step on tfjs's own wasm kernels (what `lib/tf/wasm_kernels.ts` saves the autodiff step), plus a
- * per-kernel breakdown of one training step.
+ * per-kernel breakdown of one training step. Then both cores on one step: the step's batch split
+ * over one and over two data-parallel workers (`lib/teacher/data_parallel.ts`, gradients averaged
+ * each step), timed alternately so both see the same machine load; best of the rounds.
  *
  * @module
  */
@@ -20,6 +22,9 @@ import { forwardBackward } from "../../lib/teacher/train_step.ts";
 import { tokenize } from "../../lib/teacher/tokenizer.ts";
 import { initWeights } from "../../lib/teacher/weights.ts";
 import { wasmKernels } from "../../lib/tf/wasm_kernels.ts";
+import { DataParallelSteps } from "../../lib/teacher/data_parallel.ts";
+
+const PARALLEL_ROUNDS = 4;
 
 function timeMs(f: () => void, repeats: number): number {
   f();
@@ -94,5 +99,38 @@ export async function bench(): Promise<void> {
     );
   }
   tf.dispose([a, b, images]);
+  await benchWorkers(teacher.weights, items, pool);
   teacher.dispose();
+}
+
+/** Images/s of the training step on one and on two data-parallel workers, alternately. */
+async function benchWorkers(
+  weights: ReadonlyMap<string, tf.Variable>,
+  items: Parameters<typeof makeBatch>[0],
+  pool: Int32Array,
+): Promise<void> {
+  const setup = { items, pool, seed: 0, n: 32 };
+  const runs = [await DataParallelSteps.start(1, setup), await DataParallelSteps.start(2, setup)];
+  const bestMs = runs.map(() => Infinity);
+  try {
+    for (let round = 0; round <= PARALLEL_ROUNDS; round++) {
+      for (const [i, run] of runs.entries()) {
+        const t0 = performance.now();
+        const r = await run.step(weights, round);
+        const ms = performance.now() - t0;
+        tf.dispose([...r.grads.values()]);
+        for (const s of r.stats.values()) tf.dispose([s.mean, s.variance]);
+        if (round > 0) bestMs[i] = Math.min(bestMs[i]!, ms); // round 0 warms up
+      }
+    }
+  } finally {
+    for (const run of runs) run.close();
+  }
+  const [one, two] = bestMs as [number, number];
+  console.log(
+    `data-parallel step (96 img, best of ${PARALLEL_ROUNDS}): 1 worker ${one.toFixed(0)} ms = ` +
+      `${(96_000 / one).toFixed(1)} images/s; 2 workers ${two.toFixed(0)} ms = ` +
+      `${(96_000 / two).toFixed(1)} images/s (${(one / two).toFixed(2)} x; ` +
+      `${navigator.hardwareConcurrency} cores, load ${Deno.loadavg()[0]!.toFixed(1)})`,
+  );
 }
