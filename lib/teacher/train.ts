@@ -25,6 +25,7 @@ import { trainingFlops } from "./flops.ts";
 import { type NamedArray, parseSafetensors, serializeSafetensors } from "./safetensors.ts";
 import { buildVocabulary, tokenize } from "./tokenizer.ts";
 import { forwardBackward } from "./train_step.ts";
+import { DataParallelSteps } from "./data_parallel.ts";
 import { initWeights, weightSpecs } from "./weights.ts";
 import * as msg from "./messages.ts";
 
@@ -50,6 +51,12 @@ export interface TrainTeacherOptions {
   partitionSeed?: number;
   /** Share of items held out. @default 0.2 */
   evalFraction?: number;
+  /**
+   * Data-parallel workers, one core each (`data_parallel.ts`): 1 trains in this thread; more split
+   * each step's batch over workers and average their gradients (per-part batch-norm statistics,
+   * so the trajectory differs from one worker's). A divisor of `batch`. @default 1
+   */
+  workers?: number;
   /** Stop (after saving the state) once this step is reached; for tests of resuming. */
   stopAt?: number;
   /** Called after every step. */
@@ -108,6 +115,7 @@ function runKey(
     warmup: String(o.warmup),
     partitionSeed: String(o.partitionSeed),
     evalFraction: String(o.evalFraction),
+    workers: String(o.workers),
   };
 }
 
@@ -136,6 +144,7 @@ export async function trainTeacher(
     checkpointMinutes: options.checkpointMinutes ?? 3,
     partitionSeed: options.partitionSeed ?? BENCHMARK_PARTITION.seed,
     evalFraction: options.evalFraction ?? 0.2,
+    workers: options.workers ?? 1,
   };
   const key = runKey(o);
   const config = miniClipConfig();
@@ -152,9 +161,9 @@ export async function trainTeacher(
     if (!(e instanceof Deno.errors.NotFound)) throw e;
   }
   for (const [k, v] of Object.entries(key)) {
-    if (saved && saved.metadata[k] !== v) {
-      throw new Error(msg.stateMismatch(statePath, k, String(saved.metadata[k]), v));
-    }
+    // State files from before data-parallel training were all trained by one worker.
+    const was = saved?.metadata[k] ?? (k === "workers" ? "1" : undefined);
+    if (saved && was !== v) throw new Error(msg.stateMismatch(statePath, k, String(was), v));
   }
   const weights = saved
     ? weightsFromArrays(config, saved.tensors, statePath)
@@ -179,12 +188,21 @@ export async function trainTeacher(
     await atomicWrite(statePath, serializeSafetensors(tensors, metadata));
   };
 
+  let parallel: DataParallelSteps | null = null;
   const sessionStart = performance.now();
   const startStep = step;
   let lastSave = performance.now();
   let lastLoss: StepProgress["loss"] | null = null;
   try {
     if (saved) optimizer.setState({ iterations: step, moments: withoutPrefix(saved.tensors) });
+    if (o.workers > 1) {
+      parallel = await DataParallelSteps.start(o.workers, {
+        items,
+        pool,
+        seed: o.seed,
+        n: o.batch,
+      });
+    }
     while (step < o.steps) {
       if (options.stopAt !== undefined && step >= options.stopAt) break;
       // Let signal handlers and timers run (the step itself is synchronous).
@@ -192,8 +210,12 @@ export async function trainTeacher(
       if (options.shouldStop?.()) break;
       const t0 = performance.now();
       const lr = learningRate(step, schedule);
-      const batch = makeBatch(items, pool, o.seed, step, { n: o.batch });
-      const r = forwardBackward(weights, config, textIds, batch);
+      const r = parallel ? await parallel.step(weights, step) : forwardBackward(
+        weights,
+        config,
+        textIds,
+        makeBatch(items, pool, o.seed, step, { n: o.batch }),
+      );
       optimizer.step(r.grads, lr);
       for (const [name, s] of r.stats) {
         const m = weights.get(`${name}.running_mean`)!;
@@ -251,6 +273,7 @@ export async function trainTeacher(
       lastLoss,
     };
   } finally {
+    parallel?.close();
     optimizer.dispose();
     for (const v of weights.values()) v.dispose();
   }

@@ -5,7 +5,8 @@ import { FASHION_CLASSES } from "../../lib/data/types.ts";
 import { partitionItems } from "../../lib/data/split.ts";
 import { makeBatch } from "../../lib/teacher/batches.ts";
 import { batchPart, DataParallelSteps } from "../../lib/teacher/data_parallel.ts";
-import { miniClipConfig } from "../../lib/teacher/train.ts";
+import { miniClipConfig, trainTeacher } from "../../lib/teacher/train.ts";
+import { FILES } from "../../lib/teacher/checkpoint.ts";
 import { forwardBackward, type StepResult } from "../../lib/teacher/train_step.ts";
 import { tokenize } from "../../lib/teacher/tokenizer.ts";
 import { initWeights } from "../../lib/teacher/weights.ts";
@@ -70,5 +71,28 @@ Deno.test("two step workers give the mean of the two halves' gradients", async (
   } finally {
     parallel.close();
     for (const v of weights.values()) v.dispose();
+  }
+});
+
+Deno.test("trainTeacher() on two workers resumes to the same weights and keeps its worker count", async () => {
+  const tiny = { steps: 3, batch: 2, checkpointMinutes: 60, workers: 2 } as const;
+  const a = await Deno.makeTempDir(), b = await Deno.makeTempDir();
+  const sha = async (dir: string) =>
+    JSON.parse(await Deno.readTextFile(`${dir}/${FILES.config}`)).sha256 as string;
+  try {
+    const whole = await trainTeacher(items, { ...tiny, outDir: a });
+    assert.ok(whole.done && Number.isFinite(whole.lastLoss!.total));
+    await trainTeacher(items, { ...tiny, outDir: b, stopAt: 1 });
+    await assert.rejects(
+      () => trainTeacher(items, { ...tiny, outDir: b, workers: 1 }),
+      Error,
+      msg.stateMismatch(`${b}/${FILES.state}`, "workers", "2", "1"),
+    );
+    const resumed = await trainTeacher(items, { ...tiny, outDir: b });
+    assert.equal(resumed.resumedFrom, 1);
+    assert.equal(await sha(b), await sha(a));
+  } finally {
+    await Deno.remove(a, { recursive: true });
+    await Deno.remove(b, { recursive: true });
   }
 });
