@@ -248,6 +248,18 @@ export function sweepSummary(finished: number, failed: number, interrupted: numb
     (failed + interrupted > 0 ? "; failed and interrupted runs run again next time" : "");
 }
 
+/** The sweep's wall time and, per table, the runs it trained and their summed run time. */
+export function sweepTimes(
+  wall: string,
+  rows: readonly { table: string; runs: number; time: string }[],
+): string {
+  const width = Math.max(0, ...rows.map((r) => r.table.length));
+  return [
+    `Wall time ${wall}; runs trained, by the table that planned them (run times summed over workers):`,
+    ...rows.map((r) => `  ${r.table.padEnd(width)}  ${plural(r.runs, "run")}  ${r.time}`),
+  ].join("\n");
+}
+
 /** The plan was made without a teacher or data, so its hashes are provisional. */
 export function provisionalPlan(reason: string): string {
   return `Hashes are provisional (${reason}): runs cannot be matched with finished ones`;

@@ -107,8 +107,11 @@ export async function runSweep(
     const jobs = await writeJobs(sweep, pending, args);
     const total = sweep.runs.size;
     sweep.log(msg.sweepStart(pending.length, total - pending.length, total, args.workers, args.db));
-    const ended = await runJobs(sweep, jobs, io, { ...options, workers: args.workers });
+    const startedAt = (options.now ?? Date.now)();
+    const times = new Map<string, { runs: number; ms: number }>();
+    const ended = await runJobs(sweep, jobs, io, { ...options, workers: args.workers, times });
     await printTables(sweep, io);
+    io.print(sweepTimes((options.now ?? Date.now)() - startedAt, times));
     return await exitCode(sweep, ended, held, io, options.stop?.aborted === true);
   } finally {
     await store.close();
@@ -261,7 +264,11 @@ async function runJobs(
   sweep: Sweep,
   jobs: readonly Job[],
   io: SweepIo,
-  options: SweepOptions & { workers: number },
+  options: SweepOptions & {
+    workers: number;
+    /** Filled with the runs trained and their summed wall time, by the table that planned each. */
+    times: Map<string, { runs: number; ms: number }>;
+  },
 ): Promise<Readonly<Record<RunEnd, number>>> {
   const progress = new SweepProgress(jobs.length, options.workers, options.now);
   const show = () => io.display.update(progress.view());
@@ -286,6 +293,8 @@ async function runJobs(
       exit: async ({ run }, slot, outcome) => {
         const settled = await settleOutcome(sweep, run, outcome);
         const ms = progress.ended(slot, settled.status);
+        const spent = options.times.get(run.ablation) ?? { runs: 0, ms: 0 };
+        options.times.set(run.ablation, { runs: spent.runs + 1, ms: spent.ms + ms });
         show();
         sweep.log(endedLine(sweep, run, settled, { done: progress.done, total: jobs.length, ms }));
       },
@@ -349,6 +358,19 @@ async function printTables(sweep: Sweep, io: SweepIo): Promise<void> {
   for (const ablation of sweep.ablations) {
     io.print(formatSummary(ablation, await readSummary(sweep.store, ablation.name)));
   }
+}
+
+/**
+ * The sweep's wall time and, per table, the runs it trained and their summed wall time (a config
+ * shared by several tables counts toward the first that planned it).
+ */
+function sweepTimes(wallMs: number, times: ReadonlyMap<string, { runs: number; ms: number }>) {
+  const rows = [...times].map(([table, t]) => ({
+    table,
+    runs: t.runs,
+    time: formatDuration(t.ms),
+  }));
+  return msg.sweepTimes(formatDuration(wallMs), rows);
 }
 
 /** Says how the sweep ended and gives its exit code. */
