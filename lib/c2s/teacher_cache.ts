@@ -15,7 +15,9 @@
  * (padded to 4 bytes), the arrays (each padded to 4 bytes), and a sha256 of all preceding bytes.
  * A file that is short, has another magic/version/key, a size that disagrees with its header, or a
  * wrong checksum is reported as a `warning` event naming the file and rebuilt. Files are written
- * to a temporary name and renamed when complete, so concurrent builders never expose a partial one.
+ * to a temporary name and renamed when complete, so concurrent builders never expose a partial one,
+ * and built under `<key>.bin.lock` (`_build_lock.ts`), so processes sharing the folder (the tasks
+ * of a job array) build it once while the others wait for it.
  *
  * @module
  */
@@ -28,6 +30,7 @@ import { generatePseudoMasks } from "./pseudo_masks.ts";
 import { annotatedCells, pseudoLabelMap, seenSlots, UNLABELLED } from "./label_grid.ts";
 import { clsTokens, globalTokens, maskImage, presentSlots } from "./tokens.ts";
 import { messages } from "./messages.ts";
+import { buildOnce } from "./_build_lock.ts";
 
 /** Bumped whenever the file layout or the meaning of a field changes. */
 export const CACHE_FORMAT = 1;
@@ -388,13 +391,15 @@ export async function openTeacherCache(
   const dir = options.dir ?? ".cache/c2s";
   const key = await teacherCacheKey(teacher, dataset, spec);
   const path = `${dir}/${key}.bin`;
-  let bytes: Uint8Array | null = null;
-  try {
-    bytes = await Deno.readFile(path);
-  } catch (error) {
-    if (!(error instanceof Deno.errors.NotFound)) throw error;
-  }
-  if (bytes !== null) {
+  let warned = false;
+  const load = async (): Promise<OpenedCache | null> => {
+    let bytes: Uint8Array;
+    try {
+      bytes = await Deno.readFile(path);
+    } catch (error) {
+      if (error instanceof Deno.errors.NotFound) return null;
+      throw error;
+    }
     options.onEvent?.({ type: "cache", phase: "load", done: 0, total: 1, path });
     try {
       const cache = await decodeTeacherCache(bytes);
@@ -404,20 +409,34 @@ export async function openTeacherCache(
       return { cache, path, built: false };
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
-      options.onEvent?.({ type: "warning", message: messages.cacheCorrupt(path, reason) });
+      if (!warned) {
+        options.onEvent?.({ type: "warning", message: messages.cacheCorrupt(path, reason) });
+      }
+      warned = true;
+      return null;
     }
-  }
-  const cache = await buildTeacherCache(teacher, dataset, spec, key, {
-    path,
-    ...(options.onEvent ? { onEvent: options.onEvent } : {}),
-    ...(options.signal ? { signal: options.signal } : {}),
-  });
-  await Deno.mkdir(dir, { recursive: true });
-  const tmp = `${path}.${Deno.pid}.${crypto.randomUUID().slice(0, 8)}.tmp`;
-  await Deno.writeFile(tmp, await encodeTeacherCache(cache));
-  await Deno.rename(tmp, path);
-  options.onEvent?.({ type: "cache", phase: "ready", done: cache.count, total: cache.count, path });
-  return { cache, path, built: true };
+  };
+  const build = async (): Promise<OpenedCache> => {
+    const cache = await buildTeacherCache(teacher, dataset, spec, key, {
+      path,
+      ...(options.onEvent ? { onEvent: options.onEvent } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+    await Deno.mkdir(dir, { recursive: true });
+    const tmp = `${path}.${Deno.pid}.${crypto.randomUUID().slice(0, 8)}.tmp`;
+    await Deno.writeFile(tmp, await encodeTeacherCache(cache));
+    await Deno.rename(tmp, path);
+    options.onEvent?.({
+      type: "cache",
+      phase: "ready",
+      done: cache.count,
+      total: cache.count,
+      path,
+    });
+    return { cache, path, built: true };
+  };
+  // Processes sharing the folder (the tasks of a job array) build it once; the others wait.
+  return await buildOnce(path, load, build, options.signal ? { signal: options.signal } : {});
 }
 
 /** A decoded cache must describe what the key says it does. */

@@ -10,9 +10,15 @@ import { SWEEP, type SweepArgs } from "../sweep/args.ts";
 import * as msg from "../sweep/messages.ts";
 import { createDisplay } from "../sweep/progress.ts";
 import { listenForInterrupts } from "../sweep/signals.ts";
+import { checkLauncherFlags, slurmStatus } from "../sweep/slurm.ts";
 import { planSweep, runSweep } from "../sweep/sweep.ts";
 
 async function ablate(args: SweepArgs): Promise<number> {
+  checkLauncherFlags(args);
+  if (args.status) {
+    console.log(await slurmStatus(args));
+    return 0;
+  }
   if (args.plan) {
     console.log(await planSweep(args));
     return 0;

@@ -6,6 +6,7 @@
  */
 
 import { cliMain, defineTask, flag, type RequestOf, text } from "../_args.ts";
+import { settleSlurmTasksOf } from "../sweep/slurm.ts";
 import { DB_FLAG, WAIT_FLAG, withStore } from "../track/_cli.ts";
 import { collectRecords, type RecordFileOutcome } from "../track/collect.ts";
 import * as msg from "../track/messages.ts";
@@ -58,6 +59,8 @@ export async function collect(args: RequestOf<typeof COLLECT>): Promise<number> 
     }
     throw error;
   }
+  // Slurm tasks of this working area that ended without a record get one saying so.
+  await settleSlurmTasksOf(args.from, (line) => console.log(line));
   return await withStore(args.db, { waitMs: args.waitMs }, async (store) => {
     const result = await collectRecords(store, args.from, { move: !args.keep, onFile: report });
     const rejected = result.failed.filter((f) => f.rejected).length;

@@ -48,6 +48,7 @@ import {
   storeLeftoverRecords,
   type SweepScope,
 } from "./settle.ts";
+import { settleSlurmTasks, submitToSlurm } from "./slurm.ts";
 import { staleReasons } from "./stale.ts";
 import { formatSummary, formatValue, readSummary } from "./summary.ts";
 import { type SpawnOptions, spawnRunOne, type WorkerProcess } from "./worker.ts";
@@ -96,6 +97,8 @@ export async function runSweep(
   const store = await openStore(args, io, options);
   try {
     const sweep = await planRuns(store, args, io, resolved);
+    // Slurm tasks that ended without finishing their run get a record saying so, stored here.
+    await settleSlurmTasks(sweep.work, sweep.log);
     await storeLeftoverRecords(sweep, sweep.runs.keys());
     const held = await settleEarlierRuns(sweep, {
       waitMs: options.orphanWaitMs ?? 60_000,
@@ -104,6 +107,9 @@ export async function runSweep(
     const pending = await pendingRuns(sweep, held, args.rerun);
     if (options.stop?.aborted) return stoppedBeforeStart(io);
     if (pending.length === 0) return await nothingToRun(sweep, held, io);
+    if (args.launcher === "slurm") {
+      return await submitToSlurm(sweep, pending, args, io, (runs) => writeJobs(sweep, runs, args));
+    }
     const jobs = await writeJobs(sweep, pending, args);
     const total = sweep.runs.size;
     sweep.log(msg.sweepStart(pending.length, total - pending.length, total, args.workers, args.db));

@@ -29,6 +29,14 @@ Deno.test("parseSweepArgs() takes the runner's options and leaves the rest to pa
       workDir: "/w",
       waitMs: 0,
       rerun: false,
+      launcher: "local",
+      status: false,
+      partition: null,
+      time: null,
+      gpus: null,
+      arrayLimit: null,
+      module: [],
+      slurmOption: [],
     },
   );
 });
