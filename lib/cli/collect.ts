@@ -50,6 +50,8 @@ export const parseCollectArgs = COLLECT.parse;
 
 /** Ingests the records; 1 when some record could not be ingested. */
 export async function collect(args: RequestOf<typeof COLLECT>): Promise<number> {
+  // Slurm tasks of this working area that ended without a record get one saying so.
+  await settleSlurmTasksOf(args.from, (line) => console.log(line));
   // Fail on a missing directory before creating a database file.
   try {
     await Deno.stat(args.from);
@@ -59,8 +61,6 @@ export async function collect(args: RequestOf<typeof COLLECT>): Promise<number> 
     }
     throw error;
   }
-  // Slurm tasks of this working area that ended without a record get one saying so.
-  await settleSlurmTasksOf(args.from, (line) => console.log(line));
   return await withStore(args.db, { waitMs: args.waitMs }, async (store) => {
     const result = await collectRecords(store, args.from, { move: !args.keep, onFile: report });
     const rejected = result.failed.filter((f) => f.rejected).length;

@@ -378,3 +378,26 @@ Deno.test({
   const runs = await query(area.db, "SELECT status FROM runs");
   assertEquals(runs.map((r) => r.status), ["finished", "finished", "finished", "finished"]);
 });
+
+Deno.test({
+  name: "collect stores the runs of an array cancelled before any task ran as interrupted",
+  ignore: !SLURM,
+  sanitizeResources: false,
+}, async () => {
+  await using area = await tempArea();
+  // Held at submission: no task can start before it is cancelled.
+  const first = await submit(area, ["--slurm-option=--hold"]);
+  assertEquals(first.code, 0, first.stderr);
+  const jobId = jobIdOf(first.stdout);
+  await new Deno.Command("scancel", { args: [jobId] }).output();
+  await waitForArray(jobId);
+
+  const stored = await collect(area);
+  assertEquals(stored.code, 0, stored.stderr);
+  assert.match(stored.stdout, /4 records ingested/);
+  const rows = await query(area.db, "SELECT status, error FROM runs");
+  assertEquals(rows.map((r) => r.status), Array(4).fill("interrupted"));
+  for (const row of rows) {
+    assert.match(String(row.error), /ended CANCELLED \(cancelled before it started\); log /);
+  }
+});
