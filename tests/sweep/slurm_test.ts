@@ -10,6 +10,7 @@
 import { join } from "node:path";
 import { assert, assertEquals, assertThrows } from "../../lib/_std.ts";
 import { parseSweepArgs, type SweepArgs } from "../../lib/sweep/args.ts";
+import { jobFileName, readJob } from "../../lib/sweep/job.ts";
 import { checkLauncherFlags } from "../../lib/sweep/slurm.ts";
 import {
   parseKeyValueLines,
@@ -19,6 +20,7 @@ import {
   slurmInstalled,
 } from "../../lib/sweep/slurm_query.ts";
 import { batchScript, shellQuote } from "../../lib/sweep/slurm_script.ts";
+import { writeRunRecord } from "../../lib/track/record.ts";
 import { type Area, REPO, smokeArgs, tempArea } from "./_sweep.ts";
 import { query } from "./_sweep.ts";
 
@@ -400,4 +402,43 @@ Deno.test({
   for (const row of rows) {
     assert.match(String(row.error), /ended CANCELLED \(cancelled before it started\); log /);
   }
+});
+
+Deno.test({
+  name:
+    "a record a cancelled task wrote itself gets the task's Slurm state and log added when stored",
+  ignore: !SLURM,
+  sanitizeResources: false,
+}, async () => {
+  await using area = await tempArea();
+  const first = await submit(area, ["--slurm-option=--hold"]);
+  assertEquals(first.code, 0, first.stderr);
+  const jobId = jobIdOf(first.stdout);
+  // As run-one writes it when SIGTERM stops its run.
+  const sub = (await Array.fromAsync(Deno.readDir(join(area.work, "slurm"))))[0]!.name;
+  const hash = (await Deno.readTextFile(join(area.work, "slurm", sub, "hashes.txt"))).split(
+    "\n",
+  )[0]!;
+  const job = await readJob(join(area.work, "jobs", jobFileName(hash)));
+  const now = new Date().toISOString();
+  await writeRunRecord(join(area.work, "records"), {
+    ...{ hash, ablation: job.ablation, variant: job.variant, seed: job.seed, preset: job.preset },
+    ...{ config: job.config, overrides: job.overrides, status: "interrupted", startedAt: now },
+    ...{ endedAt: now, backend: "wasm", host: "vm", versions: {}, git: job.git },
+    ...{ error: "Training was interrupted at step 2", failedStep: null, metrics: [] },
+    ...{ results: [], classIou: [], artifacts: [] },
+  });
+  await new Deno.Command("scancel", { args: [jobId] }).output();
+  await waitForArray(jobId);
+
+  const stored = await collect(area);
+  assertEquals(stored.code, 0, stored.stderr);
+  const [row] = await query(area.db, "SELECT status, error FROM runs WHERE id = ?", [hash]);
+  assertEquals(row?.status, "interrupted");
+  assert.match(
+    String(row?.error),
+    new RegExp(
+      `^Training was interrupted at step 2\\. Slurm task ${jobId}_0 ended CANCELLED .*; log `,
+    ),
+  );
 });
