@@ -250,6 +250,19 @@ async function holdingDeno(area: Area): Promise<{ deno: string; hold: string }> 
   return { deno, hold };
 }
 
+/** Submits the array held (no task can start before it is released); returns its job id. */
+async function submitHeld(area: Area): Promise<string> {
+  const held = await submit(area, ["--slurm-option=--hold"]);
+  assertEquals(held.code, 0, held.stderr);
+  return jobIdOf(held.stdout);
+}
+
+/** Cancels the held array `jobId` and waits until Slurm lets it go. */
+async function cancelWhileHeld(jobId: string): Promise<void> {
+  await new Deno.Command("scancel", { args: [jobId] }).output();
+  await waitForArray(jobId);
+}
+
 async function collect(area: Area) {
   return await run("lib/cli/collect.ts", [
     "--from",
@@ -387,12 +400,7 @@ Deno.test({
   sanitizeResources: false,
 }, async () => {
   await using area = await tempArea();
-  // Held at submission: no task can start before it is cancelled.
-  const first = await submit(area, ["--slurm-option=--hold"]);
-  assertEquals(first.code, 0, first.stderr);
-  const jobId = jobIdOf(first.stdout);
-  await new Deno.Command("scancel", { args: [jobId] }).output();
-  await waitForArray(jobId);
+  await cancelWhileHeld(await submitHeld(area));
 
   const stored = await collect(area);
   assertEquals(stored.code, 0, stored.stderr);
@@ -411,9 +419,7 @@ Deno.test({
   sanitizeResources: false,
 }, async () => {
   await using area = await tempArea();
-  const first = await submit(area, ["--slurm-option=--hold"]);
-  assertEquals(first.code, 0, first.stderr);
-  const jobId = jobIdOf(first.stdout);
+  const jobId = await submitHeld(area);
   // As run-one writes it when SIGTERM stops its run.
   const sub = (await Array.fromAsync(Deno.readDir(join(area.work, "slurm"))))[0]!.name;
   const hash = (await Deno.readTextFile(join(area.work, "slurm", sub, "hashes.txt"))).split(
@@ -428,8 +434,7 @@ Deno.test({
     ...{ error: "Training was interrupted at step 2", failedStep: null, metrics: [] },
     ...{ results: [], classIou: [], artifacts: [] },
   });
-  await new Deno.Command("scancel", { args: [jobId] }).output();
-  await waitForArray(jobId);
+  await cancelWhileHeld(jobId);
 
   const stored = await collect(area);
   assertEquals(stored.code, 0, stored.stderr);
