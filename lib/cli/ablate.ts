@@ -7,9 +7,8 @@
  */
 import { cliMain } from "../_args.ts";
 import { SWEEP, type SweepArgs } from "../sweep/args.ts";
-import * as msg from "../sweep/messages.ts";
 import { createDisplay } from "../sweep/progress.ts";
-import { listenForInterrupts } from "../sweep/signals.ts";
+import { listenForInterrupts, stopMessage } from "../sweep/signals.ts";
 import { checkLauncherFlags, slurmStatus } from "../sweep/slurm.ts";
 import { planSweep, runSweep } from "../sweep/sweep.ts";
 
@@ -24,7 +23,7 @@ async function ablate(args: SweepArgs): Promise<number> {
     return 0;
   }
   const display = createDisplay();
-  const interrupts = listenForInterrupts(() => display.log(msg.STOPPING));
+  const interrupts = listenForInterrupts((cause) => display.log(stopMessage(cause)));
   try {
     return await runSweep(args, { display, print: (text) => console.log(text) }, {
       stop: interrupts.stop,

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { messages as tfMessages } from "../tf/messages.ts";
 
 function q(value: unknown): string {
   if (typeof value === "string") return JSON.stringify(value);
@@ -238,6 +239,43 @@ export function interruptedSummary(interrupted: number, finished: number): strin
 
 /** Error of a run stopped by Ctrl-C without its own record. */
 export const STOPPED_BY_USER = "Stopped by Ctrl-C (SIGINT) before the run finished";
+
+/** The sweep stops on `signal` (the first one; for SIGINT, {@linkcode STOPPING}). */
+export function stopping(signal: string): string {
+  if (signal === "SIGINT") return STOPPING;
+  return `Stopping on ${signal}: the runs in progress are stopped and marked interrupted ` +
+    `(${signal} again to kill them now)`;
+}
+
+/** The sweep stops because a process that started it (npm, a shell, `deno task`) is gone. */
+export function launcherGone(pid: number, name: string): string {
+  return `Stopping: the process that started this sweep (pid ${pid}, ${q(name)}) is gone; ` +
+    `the runs in progress are stopped and marked interrupted`;
+}
+
+/** Error of a run stopped by `signal` without its own record (SIGINT: {@linkcode STOPPED_BY_USER}). */
+export function stoppedBy(signal: string): string {
+  return signal === "SIGINT" ? STOPPED_BY_USER : `Stopped by ${signal} before the run finished`;
+}
+
+/** What stopped a run, in its record: `Training was interrupted at step 3 (SIGTERM)`. */
+export function interruptedBy(error: string, cause: string): string {
+  return `${error} (${cause})`;
+}
+
+/** The cause of a run stopped because its sweep is gone (end-of-file on `run-one`'s stdin). */
+export const OWNER_GONE = "the sweep that started it is gone";
+
+/** `--backend webgpu` on a machine whose only WebGPU adapter is a software one. */
+export function softwareWebGpu(adapter: string): string {
+  return `${tfMessages.webGpuFallback(adapter)}. Nothing was started: pass --backend wasm ` +
+    `(or cpu), or run the sweep on a machine with a GPU`;
+}
+
+/** WebGPU gave no adapter within `ms`. */
+export function webGpuNoAnswer(ms: number): string {
+  return tfMessages.noWebGpuAdapter(`navigator.gpu.requestAdapter() did not answer in ${ms} ms`);
+}
 
 /** The end of a sweep. */
 export function sweepSummary(finished: number, failed: number, interrupted: number): string {

@@ -2,9 +2,9 @@
  * The scheduler of a sweep: up to `workers` child processes at once, each training one task, in
  * the order given. Tasks that share a teacher cache (same `group`) do not build it twice: while
  * the first task of a group has not reported its cache ready, the others wait and tasks of other
- * groups go first. Stopping (`stop` aborted) starts nothing new and sends SIGINT to the running
- * children, which end their runs as interrupted; `kill` aborted (or `graceMs` passed) sends
- * SIGKILL.
+ * groups go first. Stopping (`stop` aborted) starts nothing new and sends the running children
+ * the signal `stop` carries as its reason (SIGINT or SIGTERM; SIGINT when it carries none), on
+ * which they end their runs as interrupted; `kill` aborted (or `graceMs` passed) sends SIGKILL.
  *
  * The pool does no bookkeeping of its own: `start` spawns a child (and may record it), `message`
  * sees its protocol lines, `exit` gets how it ended (and stores the result). An `exit` that
@@ -13,6 +13,7 @@
  * @module
  */
 import type { ChildMessage, ErrorMessage, RecordMessage } from "./protocol.ts";
+import { type StopSignal, stopSignalOf } from "./signals.ts";
 import type { WorkerExit, WorkerProcess } from "./worker.ts";
 
 /** What the pool needs of a task. */
@@ -34,6 +35,8 @@ export interface PoolOutcome {
   readonly stderr: string;
   /** The pool was stopping when the child ended. */
   readonly stopped: boolean;
+  /** The signal the pool was stopping on, when it was. */
+  readonly stopSignal?: StopSignal;
 }
 
 /** What the pool calls. */
@@ -50,7 +53,7 @@ export interface PoolHooks<T extends PoolTask> {
 export interface PoolOptions {
   /** Parallel children. */
   readonly workers: number;
-  /** Abort to stop: nothing new starts, running children get SIGINT. */
+  /** Abort to stop: nothing new starts, running children get the signal it carries. */
   readonly stop?: AbortSignal;
   /** Abort to kill running children at once (SIGKILL). */
   readonly kill?: AbortSignal;
@@ -83,7 +86,8 @@ export async function runPool<T extends PoolTask>(
   /** Groups whose cache is on disk. */
   const ready = new Set<string>();
   let wake: () => void = () => {};
-  let stopping = options.stop?.aborted ?? false;
+  /** The signal the pool stops on; `null` while it is not stopping. */
+  let stopSignal = stopSignalOf(options.stop);
   let killTimer: ReturnType<typeof setTimeout> | undefined;
   /** The first error of an `exit` hook: the pool stops and rethrows it. */
   let hookError: unknown = null;
@@ -92,9 +96,9 @@ export async function runPool<T extends PoolTask>(
     for (const child of children.values()) child.kill("SIGKILL");
   };
   const onStop = () => {
-    if (stopping) return;
-    stopping = true;
-    for (const child of children.values()) child.kill("SIGINT");
+    if (stopSignal !== null) return;
+    stopSignal = stopSignalOf(options.stop) ?? "SIGINT";
+    for (const child of children.values()) child.kill(stopSignal);
     killTimer = setTimeout(killAll, options.graceMs ?? 60_000);
     wake();
   };
@@ -120,7 +124,7 @@ export async function runPool<T extends PoolTask>(
       try {
         child = await hooks.start(task, slot);
         children.set(slot, child);
-        if (stopping) child.kill("SIGINT");
+        if (stopSignal !== null) child.kill(stopSignal);
         for await (const message of child.messages) {
           if (message.type === "record") record = message;
           if (message.type === "error") error = message;
@@ -146,7 +150,8 @@ export async function runPool<T extends PoolTask>(
           error,
           startError,
           stderr: child?.stderrTail() ?? "",
-          stopped: stopping,
+          stopped: stopSignal !== null,
+          ...(stopSignal === null ? {} : { stopSignal }),
         });
       } catch (caught) {
         hookError ??= caught;
@@ -161,7 +166,7 @@ export async function runPool<T extends PoolTask>(
 
   try {
     for (;;) {
-      if (!stopping) {
+      if (stopSignal === null) {
         for (let slot = 1; slot <= workers && queue.length > 0; slot++) {
           if (running.has(slot)) continue;
           const index = queue.findIndex(eligible);

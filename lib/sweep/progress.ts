@@ -1,8 +1,10 @@
 /**
  * The progress display of a sweep: runs done of total, what each worker is doing (teacher cache,
  * step, loss, speed) and an estimate of the time left. On a terminal it is a block of lines
- * redrawn in place below the log; elsewhere (a file, a pipe, CI) it prints plain lines: every
- * log line, and each worker's progress at most every `plainIntervalMs`.
+ * redrawn in place below the log; elsewhere (a file, a pipe, CI, `TERM=dumb`, `NO_COLOR` set) it
+ * prints plain lines: every log line, and each worker's progress at most every `plainIntervalMs`.
+ * Once stdout is closed (`ablate ... | head -1`), the display writes nothing more, quietly: the
+ * sweep goes on.
  *
  * @module
  */
@@ -222,10 +224,19 @@ export interface DisplayOptions {
 
 const encoder = new TextEncoder();
 
+/** Whether the reader of stdout has gone (a broken pipe): nothing more is written there. */
+let stdoutClosed = false;
+
 function stdoutWrite(text: string): void {
+  if (stdoutClosed) return;
   const bytes = encoder.encode(text);
   let written = 0;
-  while (written < bytes.length) written += Deno.stdout.writeSync(bytes.subarray(written));
+  try {
+    while (written < bytes.length) written += Deno.stdout.writeSync(bytes.subarray(written));
+  } catch (error) {
+    if (!(error instanceof Deno.errors.BrokenPipe)) throw error;
+    stdoutClosed = true;
+  }
 }
 
 /** Plain lines for logs and pipes. */
@@ -326,8 +337,29 @@ export class TerminalDisplay implements ProgressDisplay {
   }
 }
 
-/** The display for stdout: a terminal block when stdout is a terminal, else plain lines. */
-export function createDisplay(options: DisplayOptions & { terminal?: boolean } = {}) {
-  const terminal = options.terminal ?? Deno.stdout.isTerminal();
-  return terminal ? new TerminalDisplay(options) : new PlainDisplay(options);
+/** Options of {@linkcode createDisplay}. */
+export interface CreateDisplayOptions extends DisplayOptions {
+  /** Whether stdout is a terminal. @default {Deno.stdout.isTerminal()} */
+  readonly terminal?: boolean;
+  /** Reads an environment variable. @default {Deno.env.get} */
+  readonly env?: (name: string) => string | undefined;
+}
+
+/**
+ * Whether a display may move the cursor: stdout is a terminal, `TERM` is not `dumb` and
+ * `NO_COLOR` is not set (to anything but the empty string).
+ */
+export function cursorAllowed(
+  terminal: boolean,
+  env: (name: string) => string | undefined,
+): boolean {
+  return terminal && env("TERM") !== "dumb" && (env("NO_COLOR") ?? "") === "";
+}
+
+/** The display for stdout: a block redrawn in place where {@linkcode cursorAllowed}, else plain lines. */
+export function createDisplay(options: CreateDisplayOptions = {}): ProgressDisplay {
+  const env = options.env ?? ((name: string) => Deno.env.get(name));
+  return cursorAllowed(options.terminal ?? Deno.stdout.isTerminal(), env)
+    ? new TerminalDisplay(options)
+    : new PlainDisplay(options);
 }

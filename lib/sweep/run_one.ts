@@ -2,18 +2,23 @@
  * `run-one` as a function: find and read the job, run it with `runJob`, report, and return the
  * exit code. With `json` it speaks the owner protocol (`protocol.ts`) on stdout and stops the run
  * when its stdin reaches end-of-file (the owner is gone); otherwise it prints progress lines for
- * a person. SIGINT and SIGTERM stop the run at the next step; the record then says `interrupted`.
+ * a person. SIGINT and SIGTERM stop the run at the next step; the record then says `interrupted`,
+ * and its error what stopped it: `Training was interrupted at step 12 (SIGTERM)`.
  *
  * Exit codes: 0 finished, 1 failed (the record says why) or no record could be written, 2 the
- * job could not be read, 130 interrupted.
+ * job could not be read, 128 + the signal's number when a signal stopped it (130 SIGINT, 143
+ * SIGTERM), 130 when its owner is gone.
  *
  * @module
  */
 import type { C2SEvent } from "../c2s/events.ts";
+import { writeRunRecord } from "../track/record.ts";
 import { findJob, readJob } from "./job.ts";
+import * as msg from "./messages.ts";
 import { type ChildMessage, encodeMessage, messageOfEvent } from "./protocol.ts";
-import { runJob } from "./run_job.ts";
+import { executeJob } from "./run_job.ts";
 import type { RunOneRequest } from "./run_one_args.ts";
+import { exitCodeOf, STOP_SIGNALS, type StopSignal } from "./signals.ts";
 
 const encoder = new TextEncoder();
 
@@ -46,16 +51,25 @@ function describe(event: C2SEvent, kind: string): string | null {
 /** Runs `run-one` for `args`; returns the exit code (see the module doc). */
 export async function runOne(args: RunOneRequest): Promise<number> {
   const controller = new AbortController();
-  const stop = () => controller.abort();
-  const signals: Deno.Signal[] = Deno.build.os === "windows" ? ["SIGINT"] : ["SIGINT", "SIGTERM"];
-  for (const signal of signals) Deno.addSignalListener(signal, stop);
+  /** What stopped the run: the first signal, or its owner gone. */
+  let cause: StopSignal | typeof msg.OWNER_GONE | null = null;
+  const stop = (why: NonNullable<typeof cause>) => {
+    if (controller.signal.aborted) return;
+    cause = why;
+    controller.abort(why);
+  };
+  const signals = Deno.build.os === "windows"
+    ? ["SIGINT" as const]
+    : Object.keys(STOP_SIGNALS) as StopSignal[];
+  const listeners = signals.map((signal) => [signal, () => stop(signal)] as const);
+  for (const [signal, listener] of listeners) Deno.addSignalListener(signal, listener);
 
   const send = (message: ChildMessage) => {
     if (!args.json) return;
     try {
       writeAll(Deno.stdout, encodeMessage(message));
     } catch {
-      stop(); // the owner's end of the pipe is gone
+      stop(msg.OWNER_GONE); // the owner's end of the pipe is gone
     }
   };
   const say = (line: string) => {
@@ -66,7 +80,7 @@ export async function runOne(args: RunOneRequest): Promise<number> {
       try {
         for await (const _ of Deno.stdin.readable) { /* the owner writes nothing */ }
       } catch { /* a broken pipe also means the owner is gone */ }
-      stop();
+      stop(msg.OWNER_GONE);
     })();
   }
 
@@ -82,8 +96,7 @@ export async function runOne(args: RunOneRequest): Promise<number> {
   send({ type: "started", hash: job.hash, pid: Deno.pid, backend: job.config.backend });
   say(`run ${job.hash.slice(0, 12)}: ${job.ablation} "${job.variant}" seed ${job.seed}`);
   try {
-    const { path, record } = await runJob(job, {
-      recordDir: args.records,
+    let record = await executeJob(job, {
       signal: controller.signal,
       ...(args.teacher === null ? {} : { teacher: args.teacher }),
       onEvent: (event) => {
@@ -93,6 +106,10 @@ export async function runOne(args: RunOneRequest): Promise<number> {
         if (line !== null) say(line);
       },
     });
+    if (record.status === "interrupted" && cause !== null) {
+      record = { ...record, error: msg.interruptedBy(record.error ?? "", cause) };
+    }
+    const path = await writeRunRecord(args.records, record);
     send({
       type: "record",
       path,
@@ -101,13 +118,14 @@ export async function runOne(args: RunOneRequest): Promise<number> {
       failedStep: record.failedStep,
     });
     say(`${record.status}${record.error === null ? "" : `: ${record.error}`}; record ${path}`);
-    return record.status === "finished" ? 0 : record.status === "failed" ? 1 : 130;
+    if (record.status !== "interrupted") return record.status === "finished" ? 0 : 1;
+    return cause === null || cause === msg.OWNER_GONE ? 130 : exitCodeOf(cause);
   } catch (error) {
     const text = error instanceof Error ? error.message : String(error);
     send({ type: "error", message: text });
     console.error(`error: ${text}`);
     return 1;
   } finally {
-    for (const signal of signals) Deno.removeSignalListener(signal, stop);
+    for (const [signal, listener] of listeners) Deno.removeSignalListener(signal, listener);
   }
 }

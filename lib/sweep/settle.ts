@@ -154,7 +154,9 @@ type Ending = { status: "failed" | "interrupted"; reason: string };
  */
 function withoutRecord(outcome: PoolOutcome): Ending {
   if (outcome.startError !== null) return { status: "failed", reason: outcome.startError.message };
-  if (outcome.stopped) return { status: "interrupted", reason: msg.STOPPED_BY_USER };
+  if (outcome.stopped) {
+    return { status: "interrupted", reason: msg.stoppedBy(outcome.stopSignal ?? "SIGINT") };
+  }
   const exit = outcome.exit!;
   const reason = msg.childDiedWithoutRecord(
     outcome.pid ?? 0,

@@ -51,9 +51,10 @@ import {
 import { settleSlurmTasks, submitToSlurm } from "./slurm.ts";
 import { staleReasons } from "./stale.ts";
 import { formatSummary, formatValue, readSummary } from "./summary.ts";
-import { type SpawnOptions, spawnRunOne, type WorkerProcess } from "./worker.ts";
+import { exitCodeOf, type StopSignal, stopSignalOf } from "./signals.ts";
+import { checkBackend, type SpawnOptions, spawnRunOne, type WorkerProcess } from "./worker.ts";
 
-/** Exit code of a sweep stopped by Ctrl-C. */
+/** Exit code of a sweep stopped by Ctrl-C (SIGTERM: 143, see `exitCodeOf`). */
 export const EXIT_INTERRUPTED = 130;
 
 /** Where a sweep's output goes. */
@@ -84,7 +85,7 @@ export interface SweepOptions {
 /**
  * Runs the sweep `args` asks for and returns the exit code: 0 when every run it trained
  * finished, 1 when some failed or were interrupted (or nothing of the target can run yet),
- * `EXIT_INTERRUPTED` when stopped.
+ * 128 + the signal's number when stopped (`EXIT_INTERRUPTED` for Ctrl-C, 143 for SIGTERM).
  */
 export async function runSweep(
   args: SweepArgs,
@@ -105,10 +106,14 @@ export async function runSweep(
       stop: options.stop,
     });
     const pending = await pendingRuns(sweep, held, args.rerun);
-    if (options.stop?.aborted) return stoppedBeforeStart(io);
+    if (options.stop?.aborted) return stoppedBeforeStart(io, options.stop);
     if (pending.length === 0) return await nothingToRun(sweep, held, io);
     if (args.launcher === "slurm") {
       return await submitToSlurm(sweep, pending, args, io, (runs) => writeJobs(sweep, runs, args));
+    }
+    // A backend that cannot work here fails now, not in every worker (or silently slowly).
+    for (const backend of new Set(pending.map((r) => r.config.backend))) {
+      await checkBackend(backend);
     }
     const jobs = await writeJobs(sweep, pending, args);
     const total = sweep.runs.size;
@@ -118,7 +123,7 @@ export async function runSweep(
     const ended = await runJobs(sweep, jobs, io, { ...options, workers: args.workers, times });
     await printTables(sweep, io);
     io.print(sweepTimes((options.now ?? Date.now)() - startedAt, times));
-    return await exitCode(sweep, ended, held, io, options.stop?.aborted === true);
+    return await exitCode(sweep, ended, held, io, stopSignalOf(options.stop));
   } finally {
     await store.close();
   }
@@ -218,10 +223,10 @@ async function pendingRuns(
 }
 
 /** Stopped before any run started. */
-function stoppedBeforeStart(io: SweepIo): number {
+function stoppedBeforeStart(io: SweepIo, stop: AbortSignal): number {
   io.display.close();
   io.print(msg.interruptedSummary(0, 0));
-  return EXIT_INTERRUPTED;
+  return exitCodeOf(stopSignalOf(stop) ?? "SIGINT");
 }
 
 /** Every run is finished (or held elsewhere): the tables as they are. */
@@ -385,12 +390,12 @@ async function exitCode(
   ended: Readonly<Record<RunEnd, number>>,
   held: ReadonlySet<string>,
   io: SweepIo,
-  stopped: boolean,
+  stopped: StopSignal | null,
 ): Promise<number> {
-  if (stopped) {
+  if (stopped !== null) {
     const finished = (await sweep.store.finishedHashes()).size;
     io.print(msg.interruptedSummary(ended.interrupted, finished));
-    return EXIT_INTERRUPTED;
+    return exitCodeOf(stopped);
   }
   io.print(msg.sweepSummary(ended.finished, ended.failed, ended.interrupted));
   return ended.failed + ended.interrupted > 0 || held.size > 0 ? 1 : 0;

@@ -85,8 +85,9 @@ export class Running {
   #waiters: { pattern: RegExp; resolve: (match: RegExpMatchArray) => void }[] = [];
   readonly #done: Promise<Output>;
 
-  constructor(script: string, args: readonly string[]) {
-    const proc = command(script, args).spawn();
+  /** `deno run SCRIPT ARGS`, or `launch` (another way of starting it) when given. */
+  constructor(script: string, args: readonly string[], launch?: Deno.Command) {
+    const proc = (launch ?? command(script, args)).spawn();
     this.process = proc;
     const decoder = new TextDecoder();
     const out = (async () => {

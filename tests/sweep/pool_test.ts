@@ -154,6 +154,19 @@ Deno.test("runPool() on stop sends SIGINT to running children and starts nothing
   assert.equal(pool.children.has("c"), false);
 });
 
+Deno.test("runPool() passes the signal a stop carries (SIGTERM) to its children and their outcomes", async () => {
+  const stop = new AbortController();
+  const pool = start([task("a"), task("b")], 1, { stop: stop.signal });
+  await until(() => pool.children.has("a"));
+  stop.abort("SIGTERM");
+  assert.deepEqual(pool.children.get("a")!.kills, ["SIGTERM"]);
+  pool.children.get("a")!.end({ code: 143, signal: null });
+  const result = await pool.done;
+  assert.deepEqual(result.notStarted, [task("b")]);
+  const outcome = pool.outcomes.get("a");
+  assert.deepEqual([outcome?.stopped, outcome?.stopSignal], [true, "SIGTERM"]);
+});
+
 Deno.test("runPool() reports a child that cannot start through exit and goes on", async () => {
   const pool = start([task("broken"), task("b")], 1);
   await until(() => pool.children.has("b"));

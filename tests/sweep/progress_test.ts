@@ -1,9 +1,12 @@
 /**
  * The progress display: durations, the time-left estimate, worker lines, plain lines at most
- * every interval, the terminal block redrawn in place, and the state it shows.
+ * every interval, the terminal block redrawn in place only where the cursor may move, and the
+ * state it shows.
  */
 import { assert } from "../../lib/_std.ts";
 import {
+  createDisplay,
+  cursorAllowed,
   estimateRemaining,
   formatDuration,
   headline,
@@ -155,4 +158,20 @@ Deno.test("SweepProgress follows each slot from start through cache and steps to
     failed: 1,
     interrupted: 0,
   }]);
+});
+
+Deno.test("cursorAllowed() only on a terminal, not under TERM=dumb or with NO_COLOR set", () => {
+  const cases: [boolean, Record<string, string>, boolean][] = [
+    [true, { TERM: "xterm-256color" }, true],
+    [true, {}, true],
+    [true, { TERM: "xterm", NO_COLOR: "" }, true],
+    [false, { TERM: "xterm" }, false],
+    [true, { TERM: "dumb" }, false],
+    [true, { TERM: "xterm", NO_COLOR: "1" }, false],
+  ];
+  for (const [terminal, env, allowed] of cases) {
+    assert.equal(cursorAllowed(terminal, (name) => env[name]), allowed, JSON.stringify(env));
+  }
+  const dumb = createDisplay({ terminal: true, env: (name) => ({ TERM: "dumb" })[name] });
+  assert.ok(dumb instanceof PlainDisplay);
 });
