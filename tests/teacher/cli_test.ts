@@ -14,6 +14,7 @@ Deno.test("parseTeacherArgs() fills the defaults: wasm, the shipped teacher dire
     steps: DEFAULT_STEPS,
     seed: 0,
     batch: 32,
+    workers: 1,
     checkpointMinutes: 3,
     data: null,
     measure: false,
@@ -38,10 +39,12 @@ Deno.test("parseTeacherArgs() reads every flag", () => {
     "0.5",
     "--data",
     "/d",
+    "--workers",
+    "2",
   ]);
   assert.ok(!a.help);
   assert.ok(a.steps === 10 && a.seed === 4 && a.out === "/tmp/t" && a.backend === "cpu");
-  assert.ok(a.batch === 2 && a.checkpointMinutes === 0.5 && a.data === "/d");
+  assert.ok(a.batch === 2 && a.checkpointMinutes === 0.5 && a.data === "/d" && a.workers === 2);
   const evaluate = parseTeacherArgs(["eval", "--measure"]);
   assert.ok(!evaluate.help && evaluate.measure);
   assert.deepEqual(parseTeacherArgs(["--help"]), { help: true });
@@ -56,6 +59,7 @@ Deno.test("parseTeacherArgs() rejects bad input with messages that name it", () 
     fit                          | RangeError | Argument COMMAND of deno task teacher must be one of "train", "eval", got "fit"
     train --stpes 3              | TypeError  | Unknown flag "--stpes" for deno task teacher (did you mean "--steps"?)
     train --steps 0              | RangeError | Flag "--steps" of deno task teacher must be a positive integer, got "0"
+    train --workers 0            | RangeError | Flag "--workers" of deno task teacher must be a positive integer, got "0"
     train --seed 1.5             | RangeError | Flag "--seed" of deno task teacher must be an integer >= 0, got "1.5"
     train --checkpoint-minutes -1 | RangeError | Flag "--checkpoint-minutes" of deno task teacher must be a number >= 0, got "-1"
     train --backend gpu          | RangeError | Flag "--backend" of deno task teacher must be one of "wasm", "cpu", "webgpu", "tensorflow", got "gpu" (did you mean "cpu"?)
