@@ -1,8 +1,9 @@
 /**
  * SIGTERM and SIGINT to each process of a sweep's tree: the `deno task` process a user starts,
- * the `deno run` owner below it, and a worker. Signalled, the task or the owner must stop the
- * whole tree, mark the runs in flight interrupted with the signal named, and exit 130 (SIGINT)
- * or 143 (SIGTERM); a signalled worker's run ends with the signal named and the sweep goes on.
+ * the `deno run` owner below it, and a worker. A signal to any of them stops the whole tree (a
+ * user who signals a worker means to stop, as with Ctrl-C, which reaches every process of the
+ * group): the runs in flight are marked interrupted with the signal named, and the sweep exits
+ * 130 (SIGINT) or 143 (SIGTERM).
  *
  * @module
  */
@@ -32,7 +33,6 @@ export const SHORT_SIGNAL_CASES: readonly SignalCase[] = [
 
 /** The exit code a sweep should end with. */
 function expectedCode(c: SignalCase): number {
-  if (c.target === "worker") return 1;
   return c.signal === "SIGINT" ? 130 : 143;
 }
 
