@@ -99,8 +99,9 @@ export const SWEEP = defineTask({
       value: "DIR",
       default: null,
       defaultText: "the test split embedded in data/fashion-mnist/",
-      description: `Fashion-MNIST folder, e.g. /usr/share/datasets/fashion-mnist for Debian's
-        full 70k set (the data are part of each run's identity)`,
+      description: `Fashion-MNIST folder (or the VOC2012 / COCO-Stuff folder of --experiment),
+        e.g. /usr/share/datasets/fashion-mnist for Debian's full 70k set (the data are part of
+        each run's identity)`,
     }),
     specsDir: text({
       group,

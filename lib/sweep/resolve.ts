@@ -1,6 +1,6 @@
 /**
  * Resolving a sweep: the ablations it names (one, or `all`), the hash context of this machine
- * (data digest, teacher hash, code version) and every run, expanded and hashed. Without a
+ * (data digest, teacher hash, code digest) and every run, expanded and hashed. Without a
  * teacher or data a plan can still be shown, with provisional hashes.
  *
  * @module
@@ -33,7 +33,7 @@ export interface SweepRequest {
   readonly backend: Backend | null;
   /** The teacher (checkpoint folder or module). */
   readonly teacher: string;
-  /** Fashion-MNIST folder; `null`: the loader's default. */
+  /** Fashion-MNIST folder; `null`: the embedded copy (`data/fashion-mnist/`). */
   readonly dataDir: string | null;
   /** Folder of ablation files; `null`: the repository's `ablations/`. */
   readonly specsDir: string | null;
