@@ -7,6 +7,7 @@
  *
  * @module
  */
+import { DuckDBInstance } from "@duckdb/node-api";
 import { dirname, join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { type Area, copyPlace, type Place, sweepArgs } from "./area.ts";
@@ -145,8 +146,16 @@ function dbCase(
 const textFile = (path: string) => Deno.writeTextFile(path, "not a database\n");
 
 /** A DuckDB file with one table of someone else's (made with `query --write`). */
+/** Someone else's DuckDB file: made with a plain client, so it holds none of the store's tables. */
 async function foreignDuckDb(path: string): Promise<void> {
-  await runTask("query", ["CREATE TABLE invoices (id INTEGER)", "--db", path, "--write"]);
+  const instance = await DuckDBInstance.create(path);
+  const conn = await instance.connect();
+  try {
+    await conn.run("CREATE TABLE invoices (id INTEGER)");
+  } finally {
+    conn.closeSync();
+    instance.closeSync();
+  }
 }
 
 const corruptTeacher = async (c: CaseContext) => {
