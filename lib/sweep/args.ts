@@ -14,7 +14,7 @@
  *
  * @module
  */
-import { choice, defineTask, flag, integer, many, type RequestOf, text } from "../_args.ts";
+import { choice, defineTask, flag, integer, many, number, type RequestOf, text } from "../_args.ts";
 import { ABLATE } from "../spec/args.ts";
 import { waitFlag } from "../track/_cli.ts";
 import { DEFAULT_TEACHER_DIR } from "../teacher/load.ts";
@@ -120,6 +120,14 @@ export const SWEEP = defineTask({
         DIR/{jobs,records,artifacts,c2s}`,
     }),
     waitMs: waitFlag({ defaultSeconds: 0, group }),
+    delta: number({
+      group,
+      value: "POINTS",
+      min: 0,
+      default: 1,
+      description: `Equivalence margin of the paper's claims printed after each table: a paired 95%
+        CI within +/- POINTS of 0 reads equivalent`,
+    }),
     rerun: flag({
       group,
       description: `Train every planned run again, finished ones too. A finished run's rows are

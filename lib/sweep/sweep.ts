@@ -176,6 +176,8 @@ interface Sweep extends SweepScope {
   readonly work: WorkPaths;
   readonly ablations: readonly Ablation[];
   readonly context: HashContext;
+  /** Equivalence margin of the claims printed with the tables. */
+  readonly delta: number;
 }
 
 /**
@@ -206,6 +208,7 @@ async function planRuns(
     work,
     ablations: resolved.ablations,
     context: resolved.context!,
+    delta: args.delta,
   };
 }
 
@@ -367,7 +370,7 @@ function endedLine(
 /** Prints each ablation's table: paper value beside measured mean ± 95% CI. */
 async function printTables(sweep: Sweep, io: SweepIo): Promise<void> {
   for (const ablation of sweep.ablations) {
-    io.print(formatSummary(ablation, await readSummary(sweep.store, ablation.name)));
+    io.print(formatSummary(ablation, await readSummary(sweep.store, ablation.name, sweep.delta)));
   }
 }
 

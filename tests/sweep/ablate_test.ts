@@ -223,3 +223,14 @@ Deno.test("ablate all trains a config shared by two tables once, records both ro
   assert.equal(masks[0]!.status, "finished");
   assert.ok(Number(masks[0]!.n) >= 3, "the three mask-accuracy settings are stored");
 });
+
+Deno.test("ablate --delta sets the equivalence margin of the claims printed after the table", async () => {
+  await using area = await tempArea();
+  const first = await ablate(["sweep-trio", ...smokeArgs(area)]);
+  assert.equal(first.code, 0, first.stderr);
+  assert.match(first.stdout, /equivalent: CI inside ±1\.0\):/);
+  // Everything is finished now: the second call only prints the tables, at the new margin.
+  const again = await ablate(["sweep-trio", "--delta", "0.25", ...smokeArgs(area)]);
+  assert.equal(again.code, 0, again.stderr);
+  assert.match(again.stdout, /equivalent: CI inside ±0\.25\):/);
+});

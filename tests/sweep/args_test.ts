@@ -28,6 +28,7 @@ Deno.test("parseSweepArgs() takes the runner's options and leaves the rest to pa
       specsDir: "specs",
       workDir: "/w",
       waitMs: 0,
+      delta: 1,
       rerun: false,
       launcher: "local",
       status: false,
