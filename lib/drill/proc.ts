@@ -7,6 +7,7 @@
  * @module
  */
 import { fileURLToPath } from "node:url";
+import { readLines } from "../sweep/protocol.ts";
 
 /** The repository root (where `deno.json` and its tasks are). */
 export const REPO: string = fileURLToPath(new URL("../../", import.meta.url));
@@ -58,15 +59,7 @@ export class Proc {
     }, options.deadlineMs ?? 180_000);
     const decoder = new TextDecoder();
     const out = (async () => {
-      let buffer = "";
-      for await (const chunk of child.stdout) {
-        buffer += decoder.decode(chunk, { stream: true });
-        for (let at = buffer.indexOf("\n"); at >= 0; at = buffer.indexOf("\n")) {
-          this.#line(buffer.slice(0, at));
-          buffer = buffer.slice(at + 1);
-        }
-      }
-      if (buffer !== "") this.#line(buffer);
+      for await (const line of readLines(child.stdout)) this.#line(line);
     })();
     const err = (async () => {
       for await (const chunk of child.stderr) {

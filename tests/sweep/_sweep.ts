@@ -9,6 +9,7 @@ import { fileURLToPath } from "node:url";
 import { join } from "node:path";
 import { RunStore } from "../../lib/track/store.ts";
 import type { JsonValue } from "../../lib/track/store.ts";
+import { readLines } from "../../lib/sweep/protocol.ts";
 
 /** The repository root. */
 export const REPO = fileURLToPath(new URL("../../", import.meta.url));
@@ -91,16 +92,7 @@ export class Running {
     this.process = proc;
     const decoder = new TextDecoder();
     const out = (async () => {
-      let buffer = "";
-      for await (const chunk of proc.stdout) {
-        buffer += decoder.decode(chunk, { stream: true });
-        let at: number;
-        while ((at = buffer.indexOf("\n")) >= 0) {
-          this.#line(buffer.slice(0, at));
-          buffer = buffer.slice(at + 1);
-        }
-      }
-      if (buffer !== "") this.#line(buffer);
+      for await (const line of readLines(proc.stdout)) this.#line(line);
     })();
     const err = (async () => {
       for await (const chunk of proc.stderr) {
