@@ -25,3 +25,15 @@ export function summary(
     delta: mean === null || paper === null ? null : mean - paper,
   };
 }
+
+/** Table IX's bank sizes plus an extra row whose label needs escaping. */
+export const BANK_VARIANTS = ["0", "2", "6", "14", "extra <b>"];
+
+/** hIoU rows of {@linkcode BANK_VARIANTS} (the extra row has no paper value). */
+export const BANK_HIOU: SummaryRow[] = [
+  summary("0", "hIoU", 41.0, 27.6),
+  summary("2", "hIoU", 41.5, 28.4),
+  summary("6", "hIoU", 42.3, 29.9),
+  summary("14", "hIoU", 40.9, 30.2),
+  summary("extra <b>", "hIoU", null, 35),
+];

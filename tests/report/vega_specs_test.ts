@@ -3,7 +3,7 @@ import * as vl from "vega-lite";
 import { assert } from "../../lib/_std.ts";
 import { computeAgreement } from "../../lib/report/agreement.ts";
 import type { CurvePoint, SummaryRow } from "../../lib/report/data.ts";
-import { summary } from "./_summary.ts";
+import { BANK_HIOU, BANK_VARIANTS, summary } from "./_summary.ts";
 import {
   classIouSpec,
   fmtDelta,
@@ -35,15 +35,8 @@ async function renderSvg(spec: VegaLiteSpec): Promise<{ svg: string; warnings: s
   return { svg, warnings };
 }
 
-const VARIANTS = ["0", "2", "6", "14", "extra <b>"];
-const SUMMARY: SummaryRow[] = [
-  summary("0", "hIoU", 41.0, 27.6),
-  summary("2", "hIoU", 41.5, 28.4),
-  summary("6", "hIoU", 42.3, 29.9),
-  summary("14", "hIoU", 40.9, 30.2),
-  summary("extra <b>", "hIoU", null, 35),
-  summary("0", "uIoU", 40.4, null),
-];
+const VARIANTS = BANK_VARIANTS;
+const SUMMARY: SummaryRow[] = [...BANK_HIOU, summary("0", "uIoU", 40.4, null)];
 const AGREEMENTS = ["hIoU", "uIoU"].map((metric) =>
   computeAgreement(SUMMARY, { metric, variants: VARIANTS })
 );
