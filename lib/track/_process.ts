@@ -80,6 +80,9 @@ export function tryOwnerLock(path: string): OwnerLock | { holder: number | null 
       held = false;
       try {
         file.truncateSync(0);
+        // Unlock explicitly: closing alone leaves the lock until the runtime drops its last
+        // reference to the file, which a reopen in this process can beat (seen once in CI).
+        file.unlockSync();
       } finally {
         file.close();
       }
