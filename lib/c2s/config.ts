@@ -27,6 +27,13 @@ export type PseudoMaskMethod = typeof PseudoMaskMethod[number];
 export const SeedInit = ["all", "farthest-first"] as const;
 export type SeedInit = typeof SeedInit[number];
 
+/**
+ * Seen-class scores X_s of Eq. 7: `alpha * cos(F, A_s)` (F normalised, as X_u) or `alpha * F^T A_s`
+ * (F as the student gives it, the paper's formula; see `pixel_loss.ts`).
+ */
+export const SeenScore = ["cosine", "dot"] as const;
+export type SeenScore = typeof SeenScore[number];
+
 /** Features that query the latent embedding generator (Table VIII). */
 export const LatentFeatures = ["prototypes", "cls", "both"] as const;
 export type LatentFeatures = typeof LatentFeatures[number];
@@ -123,8 +130,10 @@ export const DEFAULT_CONFIG = {
     heads: 4,
   },
   loss: {
-    /** Logit scales: X_s = alpha F^T A_s, X_u = beta cos(F, A'_u). */
+    /** Logit scales: X_s = alpha * (seen score of F and A_s), X_u = beta cos(F, A'_u). */
     alpha: 1 / 0.07,
+    /** X_s from normalised F ("cosine") or from F as it is ("dot", Eq. 7's text); see pixel_loss.ts. */
+    seenScore: "cosine" as SeenScore,
     beta: 1 / 0.07,
     focal: 1,
     dice: 1,
@@ -162,6 +171,7 @@ export const CONFIG_ENUMS = {
   "distill.global.loss": DistillLoss,
   "latent.features": LatentFeatures,
   "latent.calibrator": Calibrator,
+  "loss.seenScore": SeenScore,
   "backend": Backend,
 } as const;
 

@@ -105,6 +105,7 @@ export class C2SObjective {
       }
       let pixel: tf.Scalar;
       const loss = this.config.loss;
+      const seenFeatures = loss.seenScore === "dot" ? f : fn;
       if (this.#latent !== null && pool !== null) {
         const prototypes = l2Normalize(tf.slice(pool.pooled, [0, ns, 0], [b, u, d]));
         const latentCls = tf.slice(batch.localCls, [0, ns, 0], [b, u, d]);
@@ -120,11 +121,12 @@ export class C2SObjective {
           embeddings,
           valid: batch.latentValid,
           beta: loss.beta,
-        });
+        }, seenFeatures);
         const classValid = tf.concat([tf.ones([b, ns]), batch.latentValid], 1) as tf.Tensor2D;
         pixel = pixelLoss(logits, batch.regions, classValid, loss).total;
       } else {
-        pixel = seenCrossEntropy(classLogits(fn, textSeen, loss.alpha), batch.seenTarget, loss.ce);
+        const seen = classLogits(fn, textSeen, loss.alpha, undefined, seenFeatures);
+        pixel = seenCrossEntropy(seen, batch.seenTarget, loss.ce);
       }
       const total = tf.addN([global, local, pixel]) as tf.Scalar;
       return { total, global, local, pixel };

@@ -1,8 +1,13 @@
 /**
  * The pixel loss L_s, paper Sec. III-D and Eq. 7. Class scores at every feature position:
  * X_s = alpha F^T A_s against the seen text embeddings and X_u = beta cos(F, A'_u) against the
- * image's generated latent embeddings, concatenated; F enters L2-normalised (a cosine classifier,
- * so X_s is alpha times a cosine too). The target is Ỹ = Y_s + Ỹ_u on the feature grid.
+ * image's generated latent embeddings, concatenated. The target is Ỹ = Y_s + Ỹ_u on the feature
+ * grid. The text embeddings A_s are unit vectors, so X_s and a cosine differ only by |F| per
+ * position: `loss.seenScore` "dot" is Eq. 7 as written (F as the student gives it, so seen scores
+ * grow with the feature norm while X_u stays within +-beta: the asymmetry the paper intends), and
+ * "cosine" normalises F first (X_s = alpha cos(F, A_s)). Both rank the classes at a position the
+ * same way, so inference is the same function of F; only the training signal differs.
+ * The default is "cosine" (the form the first benchmark runs used).
  *
  * L_s = focal * L_focal + dice * L_dice + ce * L_ce (weights from `loss.*`):
  * - L_ce: softmax cross-entropy, mean over labelled positions; positions unlabelled in Ỹ are
@@ -42,7 +47,8 @@ export interface PixelLossTerms {
 /**
  * X_logits = cat(X_s, X_u) `[B, L, Ns (+ U)]` for normalised features `fn` `[B, L, D]`, seen text
  * embeddings `textSeen` `[Ns, D]` and optionally latent embeddings `[B, U, D]` (normalised) with
- * their existence `[B, U]`.
+ * their existence `[B, U]`. X_s is scored on `seenFeatures` (default `fn`; the raw features for
+ * `loss.seenScore` "dot").
  *
  * @example
  * ```ts
@@ -60,10 +66,11 @@ export function classLogits(
   textSeen: tf.Tensor2D,
   alpha: number,
   latent?: { embeddings: tf.Tensor3D; valid: tf.Tensor2D; beta: number },
+  seenFeatures: tf.Tensor3D = fn,
 ): tf.Tensor3D {
   return tf.tidy(() => {
     const [b, l, d] = fn.shape;
-    const flat = tf.reshape(fn, [b * l, d]) as tf.Tensor2D;
+    const flat = tf.reshape(seenFeatures, [b * l, d]) as tf.Tensor2D;
     const xs = tf.reshape(
       tf.mul(matMul2d(flat, tf.transpose(textSeen)), alpha),
       [b, l, textSeen.shape[0]],

@@ -170,6 +170,17 @@ Deno.test("classLogits() adds X_u only with latent embeddings and masks absent l
   tf.dispose([fn, text, seenOnly, embeddings, valid, both]);
 });
 
+Deno.test("classLogits() scores X_s on the raw features when given them, X_u stays a cosine", () => {
+  const raw = tf.tensor3d([[[3, 0], [0, 2]]]);
+  const fn = tf.tensor3d([[[1, 0], [0, 1]]]);
+  const text = tf.tensor2d([[1, 0]]);
+  const embeddings = tf.tensor3d([[[1, 0]]]);
+  const valid = tf.tensor2d([[1]]);
+  const x = classLogits(fn, text, 10, { embeddings, valid, beta: 2 }, raw);
+  assert.deepEqual(Array.from(x.dataSync()), [30, 2, 0, 0]);
+  tf.dispose([raw, fn, text, embeddings, valid, x]);
+});
+
 Deno.test("matMul2d() has the value and gradients of tf.matMul", () => {
   const a = tf.randomNormal([5, 3], 0, 1, "float32", 1) as tf.Tensor2D;
   const b = tf.randomNormal([3, 4], 0, 1, "float32", 2) as tf.Tensor2D;
