@@ -11,9 +11,11 @@ import { createDisplay } from "../sweep/progress.ts";
 import { listenForInterrupts, stopMessage } from "../sweep/signals.ts";
 import { checkLauncherFlags, slurmStatus } from "../sweep/slurm.ts";
 import { planSweep, runSweep } from "../sweep/sweep.ts";
+import { checkUntilResolvedFlags, runUntilResolved } from "../sweep/until_resolved.ts";
 
 async function ablate(args: SweepArgs): Promise<number> {
   checkLauncherFlags(args);
+  checkUntilResolvedFlags(args);
   if (args.status) {
     console.log(await slurmStatus(args));
     return 0;
@@ -24,8 +26,9 @@ async function ablate(args: SweepArgs): Promise<number> {
   }
   const display = createDisplay();
   const interrupts = listenForInterrupts((cause) => display.log(stopMessage(cause)));
+  const run = args.untilResolved ? runUntilResolved : runSweep;
   try {
-    return await runSweep(args, { display, print: (text) => console.log(text) }, {
+    return await run(args, { display, print: (text) => console.log(text) }, {
       stop: interrupts.stop,
       kill: interrupts.kill,
     });

@@ -128,6 +128,21 @@ export const SWEEP = defineTask({
       description: `Equivalence margin of the paper's claims printed after each table: a paired 95%
         CI within +/- POINTS of 0 reads equivalent`,
     }),
+    untilResolved: flag({
+      group,
+      description: `Add seeds until every claim of the paper on the table is resolved
+        (reproduced, reversed or equivalent) or --max-seeds is reached. The seed counts looked at
+        are fixed before the first run (the starting seeds, then about 1.5x more each time, up to
+        the cap) and the 5% error rate is split over those looks (Bonferroni), so each look judges
+        with a paired CI wider than 95% (98.75% for 4 looks). With all: table by table`,
+    }),
+    maxSeeds: integer({
+      group,
+      min: 1,
+      default: null,
+      defaultText: "10",
+      description: "With --until-resolved: the most seeds per variant",
+    }),
     rerun: flag({
       group,
       description: `Train every planned run again, finished ones too. A finished run's rows are
@@ -156,6 +171,8 @@ export const SWEEP = defineTask({
     deno task ablate module --teacher /data/teachers/mini-clip-100tflop/ --work /tmp/c2s-work
     # A test-sized teacher (a module whose default export makes a Teacher), a few steps per run
     deno task ablate token-bank --preset smoke --teacher tests/sweep/_tiny_teacher.ts --db /tmp/smoke.duckdb
+    # Table XI: add seeds until each of the paper's claims reads reproduced, reversed or equivalent
+    deno task ablate aggregation --until-resolved --max-seeds 12
     # Retrain Table IX's runs although they are finished (the earlier results stay, as HASH~1)
     deno task ablate token-bank --rerun
     # One planned run by itself (the hash from --plan; ablate wrote its job file when it ran)

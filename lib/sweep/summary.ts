@@ -138,12 +138,16 @@ export function formatDifference(claim: ClaimRow): string {
 
 /**
  * The claims of the paper ("a > b" on a metric) as lines: per-seed paired difference a - b, its
- * 95% CI, the verdict and, when unresolved, the seeds that would resolve it; then the count per
- * verdict. Nothing when the paper orders no pair.
+ * CI (95%, or the `ciLabel` given: `--until-resolved` judges at a wider level), the verdict and,
+ * when unresolved, the seeds that would resolve it; then the count per verdict. Nothing when the
+ * paper orders no pair.
  */
-export function formatClaims(summary: Summary): string[] {
+export function formatClaims(
+  summary: Pick<Summary, "claims" | "delta">,
+  ciLabel = "95% CI",
+): string[] {
   if (summary.claims.length === 0) return [];
-  const rows = [["claim (paper)", "metric", "n", "a - b [95% CI]", "verdict", "seeds needed"]];
+  const rows = [["claim (paper)", "metric", "n", `a - b [${ciLabel}]`, "verdict", "seeds needed"]];
   for (const c of summary.claims) {
     rows.push([
       `${c.better} > ${c.worse}`,

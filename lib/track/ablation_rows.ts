@@ -187,6 +187,28 @@ FROM claims_at(?::DOUBLE) WHERE ablation = ?`,
   );
 }
 
+/** One row of `claim_differences`: a claim's paired difference in one seed. */
+export interface ClaimDifference {
+  readonly metric: string;
+  readonly better: string;
+  readonly worse: string;
+  readonly seed: number;
+  readonly diff: number;
+}
+
+/** The per-seed paired differences of the paper's claims on `ablation`, by claim and seed. */
+export function readClaimDifferences(
+  store: RunStore,
+  ablation: string,
+): Promise<ClaimDifference[]> {
+  return rowsOf(
+    store,
+    `SELECT metric, better, worse, seed, diff FROM claim_differences WHERE ablation = ?
+ORDER BY metric, better, worse, seed`,
+    [ablation],
+  );
+}
+
 /** Every run serving `ablation`, oldest first (runs not started yet last). */
 export function readAblationRuns(store: RunStore, ablation: string): Promise<AblationRun[]> {
   return rowsOf(

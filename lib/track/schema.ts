@@ -359,15 +359,43 @@ JOIN run_eval e ON e.id = rv.run_id
 LEFT JOIN paper_rows p ON p.ablation = rv.ablation AND p.variant = rv.variant
 ORDER BY rv.ablation, p.paper_row NULLS LAST, rv.variant, rv.seed, rv.run_id`,
   },
+  claim_differences: {
+    doc: "The per-seed paired differences behind `claims_at`: one row per claim of the paper " +
+      "(a pair of rows of `paper_values` on one metric, `better` reported higher than `worse`) and " +
+      "seed both rows finished (eval split, finite values, the runs `current_runs` counts).",
+    columns: {
+      ablation: "Ablation name.",
+      metric: "Metric the paper orders the two rows on.",
+      better: "Variant the paper reports higher.",
+      worse: "Variant the paper reports lower.",
+      seed: "Seed both variants finished.",
+      diff: "better - worse in that seed.",
+    },
+    sql: `
+WITH pairs AS (
+  SELECT a.ablation, a.metric, a.variant AS better, b.variant AS worse
+  FROM paper_values a
+  JOIN paper_values b ON b.ablation = a.ablation AND b.metric = a.metric AND a.value > b.value
+), per_seed AS (
+  SELECT c.ablation, c.variant, c.seed, r.metric, r.value
+  FROM current_runs c
+  JOIN results r ON r.run_id = c.run_id AND r.split = 'eval' AND isfinite(r.value)
+)
+SELECT p.ablation, p.metric, p.better, p.worse, x.seed, x.value - y.value AS diff
+FROM pairs p
+JOIN per_seed x ON x.ablation = p.ablation AND x.variant = p.better AND x.metric = p.metric
+JOIN per_seed y ON y.ablation = p.ablation AND y.variant = p.worse AND y.metric = p.metric
+  AND y.seed = x.seed
+ORDER BY p.ablation, p.metric, p.better, p.worse, x.seed`,
+  },
   claims_at: {
     doc: "The paper's pairwise claims, judged on per-seed paired differences. Each pair of rows " +
       "the paper orders on a metric (`paper_values`: `better` reports more than `worse`) is a " +
       "claim; runs of one seed share initialisation and data order, so each seed both rows " +
-      "finished gives one difference `better - worse` (eval split, finite values, the runs " +
-      "`current_runs` counts). A paired-t 95 % CI over those differences gives the verdict: " +
-      "`reproduced` when it lies above 0, `reversed` when below 0, `equivalent` when inside " +
-      "[-delta, +delta], `unresolved` otherwise (and always when n < 2). Assumes normal " +
-      "differences and independent seeds.",
+      "finished gives one difference `better - worse` (`claim_differences`). A paired-t 95 % " +
+      "CI over those differences gives the verdict: `reproduced` when it lies above 0, " +
+      "`reversed` when below 0, `equivalent` when inside [-delta, +delta], `unresolved` " +
+      "otherwise (and always when n < 2). Assumes normal differences and independent seeds.",
     params: { delta: "Equivalence margin in the metric's units (1.0 = one IoU point)." },
     columns: {
       ablation: "Ablation name.",
@@ -389,21 +417,11 @@ WITH pairs AS (
          a.value AS paper_better, b.value AS paper_worse
   FROM paper_values a
   JOIN paper_values b ON b.ablation = a.ablation AND b.metric = a.metric AND a.value > b.value
-), per_seed AS (
-  SELECT c.ablation, c.variant, c.seed, r.metric, r.value
-  FROM current_runs c
-  JOIN results r ON r.run_id = c.run_id AND r.split = 'eval' AND isfinite(r.value)
-), diffs AS (
-  SELECT p.ablation, p.metric, p.better, p.worse, x.value - y.value AS d
-  FROM pairs p
-  JOIN per_seed x ON x.ablation = p.ablation AND x.variant = p.better AND x.metric = p.metric
-  JOIN per_seed y ON y.ablation = p.ablation AND y.variant = p.worse AND y.metric = p.metric
-    AND y.seed = x.seed
 ), agg AS (
   SELECT p.ablation, p.metric, p.better, p.worse, p.paper_better, p.paper_worse,
-         count(d.d) AS n, avg(d.d) AS mean_diff, stddev_samp(d.d) AS sd
+         count(d.diff) AS n, avg(d.diff) AS mean_diff, stddev_samp(d.diff) AS sd
   FROM pairs p
-  LEFT JOIN diffs d
+  LEFT JOIN claim_differences d
     ON d.ablation = p.ablation AND d.metric = p.metric AND d.better = p.better
     AND d.worse = p.worse
   GROUP BY ALL

@@ -234,3 +234,56 @@ Deno.test("ablate --delta sets the equivalence margin of the claims printed afte
   assert.equal(again.code, 0, again.stderr);
   assert.match(again.stdout, /equivalent: CI inside ±0\.25\):/);
 });
+
+Deno.test("ablate --until-resolved adds seeds look by look and judges each look at the split level", async () => {
+  await using area = await tempArea();
+  const out = await ablate([
+    "sweep-trio",
+    "--until-resolved",
+    "--seeds",
+    "1",
+    "--max-seeds",
+    "2",
+    ...smokeArgs(area),
+  ]);
+  assert.equal(out.code, 0, out.stderr);
+  assert.match(out.stdout, /looks at 1, 2 seeds per variant; .* paired 97\.5% CI\./);
+  // One seed resolves nothing (no CI from one difference): the second look follows.
+  assert.match(out.stdout, /Table IX \(sweep-trio\), look 1 of 2 at 1 seeds:/);
+  assert.match(out.stdout, /unresolved: next look at 2 seeds\./);
+  assert.match(out.stdout, /look 2 of 2 at 2 seeds:\n.*\n.*a - b \[97\.5% CI\]/);
+  assert.match(out.stdout, /(every claim is resolved|still unresolved at the cap of 2 seeds)/);
+  const seeds = await query(
+    area.db,
+    "SELECT variant, count(*) AS n FROM ablation_runs WHERE ablation = 'sweep-trio' " +
+      "AND status = 'finished' GROUP BY variant ORDER BY variant",
+  );
+  assert.deepEqual(seeds.map((r) => Number(r.n)), [2, 2, 2]);
+});
+
+Deno.test("ablate refuses --max-seeds without --until-resolved, and --until-resolved on Slurm", async () => {
+  await using area = await tempArea();
+  const alone = await ablate(["sweep-trio", "--max-seeds", "4", ...smokeArgs(area)]);
+  assert.equal(alone.code, 1, alone.stdout);
+  assert.match(alone.stderr, /--max-seeds goes with --until-resolved/);
+  const slurm = await ablate([
+    "sweep-trio",
+    "--until-resolved",
+    "--launcher",
+    "slurm",
+    ...smokeArgs(area),
+  ]);
+  assert.equal(slurm.code, 1, slurm.stdout);
+  assert.match(slurm.stderr, /--until-resolved runs here only/);
+  const low = await ablate([
+    "sweep-trio",
+    "--until-resolved",
+    "--seeds",
+    "3",
+    "--max-seeds",
+    "2",
+    ...smokeArgs(area),
+  ]);
+  assert.match(low.stderr, /--max-seeds 2 is below the starting seeds \(3/);
+  assert.ok(!(await exists(area.db)), "no database file for a refused command line");
+});

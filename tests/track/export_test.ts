@@ -22,6 +22,7 @@ Deno.test("exportParquet() writes every table and view with its rows", async () 
       ["variant_summary", 3],
       ["run_eval", 1],
       ["ablation_runs", 1],
+      ["claim_differences", 0],
       ["claims", 0],
     ]);
     assert.equal(files[0]!.path, `${tmp.dir}/out/artifacts.parquet`);

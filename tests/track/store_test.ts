@@ -20,6 +20,7 @@ Deno.test("RunStore.open() creates every table and view of the schema", () =>
     assert.deepEqual(rows, [
       ["ablation_runs", "VIEW"],
       ["artifacts", "BASE TABLE"],
+      ["claim_differences", "VIEW"],
       ["claims", "VIEW"],
       ["class_iou", "BASE TABLE"],
       ["current_runs", "VIEW"],

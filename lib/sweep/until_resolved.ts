@@ -1,0 +1,174 @@
+/**
+ * `ablate NAME --until-resolved [--max-seeds N]`: adds seeds to a table until every claim of the
+ * paper on it is resolved (reproduced, reversed or equivalent) or the cap is reached. The seed
+ * counts it looks at are planned before the first run (`planLooks`: the starting seeds, then about
+ * 1.5x more each time, up to the cap) and the 5 % error rate is split over them, so each look
+ * judges the claims with a paired-t CI at level 1 - 0.05 / L (`lib/track/sequential.ts` says why).
+ * After each look it runs the next planned look at or beyond the smallest seed count an unresolved
+ * claim needs. With `all`, each table gets its own looks, one table after another.
+ *
+ * Each look is a plain sweep (`runSweep`) with `--seeds` raised: finished runs are skipped, so a
+ * stopped loop resumes where it was when the same command is run again.
+ *
+ * @module
+ */
+import type { Ablation } from "../spec/define.ts";
+import { getPreset } from "../spec/presets.ts";
+import { readClaimDifferences, readClaims } from "../track/ablation_rows.ts";
+import { DEFAULT_WAIT_SECONDS } from "../track/_cli.ts";
+import { judgeDifferences, type LookPlan, nextLook, planLooks } from "../track/sequential.ts";
+import { RunStore } from "../track/store.ts";
+import type { ClaimRow } from "../track/ablation_rows.ts";
+import type { SweepArgs } from "./args.ts";
+import { loadTargets } from "./resolve.ts";
+import { formatClaims } from "./summary.ts";
+import { runSweep, type SweepIo, type SweepOptions } from "./sweep.ts";
+
+/** The seed cap of `--until-resolved` when `--max-seeds` is not given. */
+export const DEFAULT_MAX_SEEDS = 10;
+
+/**
+ * Refuses flags that do not go with `--until-resolved` (or `--max-seeds` without it), naming
+ * them.
+ */
+export function checkUntilResolvedFlags(args: SweepArgs): void {
+  if (!args.untilResolved) {
+    if (args.maxSeeds !== null) {
+      throw new TypeError("--max-seeds goes with --until-resolved (the most seeds it may add)");
+    }
+    return;
+  }
+  if (args.launcher === "slurm") {
+    throw new TypeError(
+      "--until-resolved runs here only: it waits for each look's runs before it plans the next " +
+        "(with --launcher slurm, raise --seeds and run ablate again after collect)",
+    );
+  }
+  if (args.rerun) throw new TypeError("--until-resolved and --rerun do not go together");
+  const first = firstSeeds(args);
+  const max = args.maxSeeds ?? Math.max(DEFAULT_MAX_SEEDS, first);
+  if (max < first) {
+    throw new RangeError(`--max-seeds ${max} is below the starting seeds (${first}, --seeds)`);
+  }
+}
+
+function firstSeeds(args: SweepArgs): number {
+  return args.seeds ?? getPreset(args.preset).seeds;
+}
+
+/** The looks `args` plans: from its starting seeds to `--max-seeds`. */
+export function looksOf(args: SweepArgs): LookPlan {
+  const first = firstSeeds(args);
+  return planLooks(first, args.maxSeeds ?? Math.max(DEFAULT_MAX_SEEDS, first));
+}
+
+/**
+ * Runs each table of `args.target` look by look until its claims are resolved or the cap is
+ * reached; returns the exit code of the first sweep that did not end cleanly, else 0.
+ */
+export async function runUntilResolved(
+  args: SweepArgs,
+  io: SweepIo,
+  options: SweepOptions = {},
+): Promise<number> {
+  const ablations = await loadTargets(args.target, args.specsDir, args.experiment);
+  const plan = looksOf(args);
+  io.print(planLine(plan));
+  for (const ablation of ablations) {
+    const code = await resolveTable(ablation, plan, args, io, options);
+    if (code !== 0) return code;
+  }
+  return 0;
+}
+
+async function resolveTable(
+  ablation: Ablation,
+  plan: LookPlan,
+  args: SweepArgs,
+  io: SweepIo,
+  options: SweepOptions,
+): Promise<number> {
+  for (let seeds: number | null = plan.seeds[0]!; seeds !== null;) {
+    const code = await runSweep({ ...args, target: ablation.name, seeds }, io, options);
+    if (code !== 0) return code;
+    const claims = await judgeTable(args, ablation.name, plan.level);
+    const open = claims.filter((c) => c.verdict === "unresolved");
+    const next: number | null = open.length === 0
+      ? null
+      : nextLook(plan, seeds, open.map((c) => c.seedsNeeded));
+    io.print(lookText(ablation, { plan, seeds, next, claims, delta: args.delta }));
+    seeds = next;
+  }
+  return 0;
+}
+
+/** The claims of `ablation` judged at `level` from the store's paired differences. */
+async function judgeTable(args: SweepArgs, ablation: string, level: number): Promise<ClaimRow[]> {
+  const store = await RunStore.open(args.db, {
+    readOnly: true,
+    waitMs: Math.max(args.waitMs, DEFAULT_WAIT_SECONDS * 1000),
+  });
+  try {
+    const claims = await readClaims(store, ablation, args.delta);
+    const diffs = await readClaimDifferences(store, ablation);
+    return claims.map((claim) => {
+      const mine = diffs.filter((d) =>
+        d.metric === claim.metric && d.better === claim.better && d.worse === claim.worse
+      ).map((d) => d.diff);
+      const v = judgeDifferences(mine, level, args.delta);
+      return {
+        ...claim,
+        n: v.n,
+        meanDiff: v.meanDiff,
+        ci95Low: v.low,
+        ci95High: v.high,
+        verdict: v.verdict,
+        seedsNeeded: v.seedsNeeded,
+      };
+    });
+  } finally {
+    await store.close();
+  }
+}
+
+/** A level as a percentage: 98.75% for 0.9875. */
+function percent(level: number): string {
+  return `${Number((level * 100).toFixed(2))}%`;
+}
+
+function planLine(plan: LookPlan): string {
+  return `Until resolved: looks at ${plan.seeds.join(", ")} seeds per variant; the 5% error rate ` +
+    `is split over these ${plan.seeds.length} looks (Bonferroni), so each look judges a claim ` +
+    `with a paired ${percent(plan.level)} CI.`;
+}
+
+function lookText(
+  ablation: Ablation,
+  look: {
+    plan: LookPlan;
+    seeds: number;
+    next: number | null;
+    claims: readonly ClaimRow[];
+    delta: number;
+  },
+): string {
+  const { plan, seeds, next, claims } = look;
+  const index = plan.seeds.indexOf(seeds) + 1;
+  const head =
+    `Table ${ablation.table} (${ablation.name}), look ${index} of ${plan.seeds.length} ` +
+    `at ${seeds} seeds:`;
+  if (claims.length === 0) {
+    return `${head} the paper orders no pair of its rows; nothing to resolve.`;
+  }
+  const open = claims.filter((c) => c.verdict === "unresolved").length;
+  const then = open === 0
+    ? "every claim is resolved."
+    : next === null
+    ? `${open} claim(s) still unresolved at the cap of ${seeds} seeds (--max-seeds).`
+    : `${open} claim(s) unresolved: next look at ${next} seeds.`;
+  return [
+    head,
+    ...formatClaims({ claims, delta: look.delta }, `${percent(plan.level)} CI`),
+    `  ${then}`,
+  ].join("\n");
+}
