@@ -287,7 +287,11 @@ nothing to agree with.</p>`;
       html`${i > 0 ? ", " : ""}<span class="outcome-${o}">${o}</span>`
     )} (equivalent: the CI lies within ±${fmt(delta)} points). "Seeds needed" is the total n at
     which the observed spread would resolve an unresolved claim. The same numbers are the SQL
-    macro <code>claims_at(${fmt(delta)})</code> of the database.</p>
+    macro <code>claims_at(${fmt(delta)})</code> of the database. Each CI here is for one look at
+    the seeds as they are: if seeds were added until the claims resolved (<code>ablate
+    --until-resolved</code>), every look was a chance to stop on a fluke, so that sweep judged each
+    look at 1 − 0.05 / L for its L planned looks (98.75% for 4) and printed those verdicts; read
+    a claim it left unresolved as unresolved, whatever this panel says.</p>
   `;
 }
 
