@@ -64,6 +64,8 @@ export function indexPage(
         `;
       })}</tbody>
     </table>
+    <p class="meta">The same per table as markdown, with the paper's and the measured order and
+    every verdict count: <a href="verdicts.md">verdicts.md</a>.</p>
     <h2>Teacher and benchmark</h2>
     ${benchmarkSection()}
   `;

@@ -1,7 +1,8 @@
 /**
  * `renderReport(ablation | "all", { db, definition, outDir })`: read the run database (read-only), build the
  * pages and write `<outDir>/<ablation>.html`; `all` writes every ablation's page plus
- * `<outDir>/index.html`, which links them under one summary chart.
+ * `<outDir>/index.html`, which links them under one summary chart, and `<outDir>/verdicts.md`, the
+ * same per table in markdown (`verdicts.ts`).
  *
  * A missing database is an error (`Deno.errors.NotFound`); an unknown ablation is a `RangeError`
  * naming the known ones; an ablation with paper values but no finished run still gets a page that
@@ -21,6 +22,7 @@ import { listReportAblations, loadReportData, type ReportData, tableOrder } from
 import type { ReportDefinition } from "./define.ts";
 import { htmlPage } from "./html.ts";
 import { type IndexLine, indexPage } from "./index_page.ts";
+import { type VerdictLine, verdictsMarkdown } from "./verdicts.ts";
 import { Msg } from "./messages.ts";
 import { loadSampleFigures } from "./samples.ts";
 import { type SpecLayout, specLayout, specNames } from "./spec_layout.ts";
@@ -120,18 +122,27 @@ export async function renderReport(target: string, options: RenderOptions): Prom
     const pages: RenderedPage[] = [];
     if (target === "all") {
       const lines: IndexLine[] = [];
+      const verdicts: VerdictLine[] = [];
       const finishedIds = new Set<string>();
       for (const name of await allAblations(store, context.known)) {
         const { page, data } = await writeAblationPage(store, name, context, warnings, true);
         pages.push(page);
         for (const r of data.runs) if (r.status === "finished") finishedIds.add(r.runId);
+        const agreement = headlineAgreement(pageAgreements(data));
         lines.push({
           ablation: data.ablation,
           tableId: data.tableId,
           title: paperTitle(data.tableId) ?? data.ablation,
           finishedRuns: page.finishedRuns,
-          agreement: headlineAgreement(pageAgreements(data)),
+          agreement,
           href: `${encodeURIComponent(fileName(data.ablation))}.html`,
+        });
+        verdicts.push({
+          tableId: data.tableId,
+          ablation: data.ablation,
+          agreement,
+          summary: data.summary,
+          paper: data.paper,
         });
       }
       const index = indexPage(lines, {
@@ -149,6 +160,16 @@ export async function renderReport(target: string, options: RenderOptions): Prom
         // Distinct runs: one run can be a row of several tables.
         finishedRuns: finishedIds.size,
         bytes: text.length,
+      });
+      const markdown = verdictsMarkdown(verdicts);
+      const verdictsPath = `${outDir}/verdicts.md`;
+      await Deno.writeTextFile(verdictsPath, markdown);
+      pages.push({
+        name: "verdicts",
+        path: verdictsPath,
+        rows: verdicts.length,
+        finishedRuns: finishedIds.size,
+        bytes: markdown.length,
       });
     } else {
       const hasIndex = await Deno.stat(`${outDir}/index.html`).then(() => true, () => false);

@@ -103,7 +103,7 @@ Deno.test("renderReport('all') writes every table's page and an index linking ea
   const dir = `${out}/all`;
   const result = await renderReport("all", { db: fx.db, outDir: dir, definition });
   const names = await listAblations();
-  const pages = result.pages.filter((p) => p.name !== "index");
+  const pages = result.pages.filter((p) => p.name !== "index" && p.name !== "verdicts");
   assert.deepEqual(pages.map((p) => p.name).sort(), names.sort());
   const tables = new Map<string, string>();
   for (const name of names) tables.set(name, (await loadAblation(name)).table);
@@ -142,4 +142,33 @@ Deno.test("paperNotesFor() picks the notes of one table, not of a table sharing 
   assert.equal(paperNotesFor("IX").length, 2);
   assert.ok(paperNotesFor("X").every((n) => /Table X(?![IVX])/.test(n)));
   assert.deepEqual(paperNotesFor(null), []);
+});
+
+Deno.test("renderReport('all') writes verdicts.md: per table the paper's and the measured order, tau and the verdicts", async () => {
+  const dir = `${out}/verdicts`;
+  const result = await renderReport("all", { db: fx.db, outDir: dir, definition });
+  const file = result.pages.find((p) => p.name === "verdicts")!;
+  assert.equal(file.path, `${dir}/verdicts.md`);
+  const lines = (await Deno.readTextFile(file.path)).trimEnd().split("\n");
+  assert.equal(
+    lines[0],
+    "| table | ablation | metric | seeds | paper order | measured order | τb | reproduced | " +
+      "reversed | equivalent | unresolved |",
+  );
+  assert.equal(lines.length, 2 + file.rows);
+  // The fixture's Table IX: 14 beats 0 in the measurements, so tau-b is 4/6 and the three claims
+  // involving 0 or 14 stay unresolved.
+  assert.ok(
+    lines.includes(
+      "| IX | token-bank | hIoU | 3 | 6 > 2 > 0 > 14 | 6 > 2 > 14 > 0 | 0.67 | 3 | 0 | 0 | 3 |",
+    ),
+    lines.join("\n"),
+  );
+  // A table without runs: the paper's order, nothing measured, every claim unresolved.
+  assert.ok(
+    lines.includes(
+      "| XI | aggregation | hIoU | 0 | attention > max > mean | – | n/a | 0 | 0 | 0 | 3 |",
+    ),
+  );
+  assert.ok(lines.includes("| III | efficiency | – | – | – | – | – | – | – | – | – |"));
 });
