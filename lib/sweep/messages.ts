@@ -344,3 +344,59 @@ export function staleConfig(keys: readonly string[]): string {
 export function staleIdentity(): string {
   return "its identity changed (run kind or hash layout)";
 }
+
+// ---------------------------------------------------------------- --until-resolved
+
+/** `--max-seeds` given without `--until-resolved`. */
+export const MAX_SEEDS_ALONE = "--max-seeds goes with --until-resolved (the most seeds it may add)";
+
+/** `--until-resolved` with `--launcher slurm`. */
+export const UNTIL_RESOLVED_ON_SLURM = "--until-resolved runs here only: it waits for each " +
+  "look's runs before it plans the next (with --launcher slurm, raise --seeds and run ablate " +
+  "again after collect)";
+
+/** `--until-resolved` with `--rerun`. */
+export const UNTIL_RESOLVED_RERUN = "--until-resolved and --rerun do not go together";
+
+/** A seed cap below the starting seeds. */
+export function maxSeedsBelowStart(max: number, first: number): string {
+  return `--max-seeds ${max} is below the starting seeds (${first}, --seeds)`;
+}
+
+/** A level as a percentage: 98.75% for 0.9875. */
+function percent(level: number): string {
+  return `${Number((level * 100).toFixed(2))}%`;
+}
+
+/** The CI column label of a look's claims. */
+export function lookCiLabel(level: number): string {
+  return `${percent(level)} CI`;
+}
+
+/** The looks an `--until-resolved` sweep plans, said once before the first. */
+export function looksPlanned(seeds: readonly number[], level: number): string {
+  return `Until resolved: looks at ${seeds.join(", ")} seeds per variant; the 5% error rate ` +
+    `is split over these ${seeds.length} looks (Bonferroni), so each look judges a claim ` +
+    `with a paired ${percent(level)} CI.`;
+}
+
+/** The head line of one look at a table. */
+export function lookHead(
+  table: { id: string; name: string },
+  look: { index: number; of: number; seeds: number },
+): string {
+  return `Table ${table.id} (${table.name}), look ${look.index} of ${look.of} at ` +
+    `${look.seeds} seeds:`;
+}
+
+/** A table whose paper orders none of its rows. */
+export const NOTHING_TO_RESOLVE = "the paper orders no pair of its rows; nothing to resolve.";
+
+/** What a look concluded: all resolved, unresolved at the cap, or the next look. */
+export function lookOutcome(open: number, seeds: number, next: number | null): string {
+  if (open === 0) return "every claim is resolved.";
+  if (next === null) {
+    return `${plural(open, "claim")} still unresolved at the cap of ${seeds} seeds (--max-seeds).`;
+  }
+  return `${plural(open, "claim")} unresolved: next look at ${next} seeds.`;
+}

@@ -20,6 +20,7 @@ import { judgeDifferences, type LookPlan, nextLook, planLooks } from "../track/s
 import { RunStore } from "../track/store.ts";
 import type { ClaimRow } from "../track/ablation_rows.ts";
 import type { SweepArgs } from "./args.ts";
+import * as msg from "./messages.ts";
 import { loadTargets } from "./resolve.ts";
 import { formatClaims } from "./summary.ts";
 import { runSweep, type SweepIo, type SweepOptions } from "./sweep.ts";
@@ -34,21 +35,18 @@ export const DEFAULT_MAX_SEEDS = 10;
 export function checkUntilResolvedFlags(args: SweepArgs): void {
   if (!args.untilResolved) {
     if (args.maxSeeds !== null) {
-      throw new TypeError("--max-seeds goes with --until-resolved (the most seeds it may add)");
+      throw new TypeError(msg.MAX_SEEDS_ALONE);
     }
     return;
   }
   if (args.launcher === "slurm") {
-    throw new TypeError(
-      "--until-resolved runs here only: it waits for each look's runs before it plans the next " +
-        "(with --launcher slurm, raise --seeds and run ablate again after collect)",
-    );
+    throw new TypeError(msg.UNTIL_RESOLVED_ON_SLURM);
   }
-  if (args.rerun) throw new TypeError("--until-resolved and --rerun do not go together");
+  if (args.rerun) throw new TypeError(msg.UNTIL_RESOLVED_RERUN);
   const first = firstSeeds(args);
   const max = args.maxSeeds ?? Math.max(DEFAULT_MAX_SEEDS, first);
   if (max < first) {
-    throw new RangeError(`--max-seeds ${max} is below the starting seeds (${first}, --seeds)`);
+    throw new RangeError(msg.maxSeedsBelowStart(max, first));
   }
 }
 
@@ -73,7 +71,7 @@ export async function runUntilResolved(
 ): Promise<number> {
   const ablations = await loadTargets(args.target, args.specsDir, args.experiment);
   const plan = looksOf(args);
-  io.print(planLine(plan));
+  io.print(msg.looksPlanned(plan.seeds, plan.level));
   for (const ablation of ablations) {
     const code = await resolveTable(ablation, plan, args, io, options);
     if (code !== 0) return code;
@@ -131,17 +129,6 @@ async function judgeTable(args: SweepArgs, ablation: string, level: number): Pro
   }
 }
 
-/** A level as a percentage: 98.75% for 0.9875. */
-function percent(level: number): string {
-  return `${Number((level * 100).toFixed(2))}%`;
-}
-
-function planLine(plan: LookPlan): string {
-  return `Until resolved: looks at ${plan.seeds.join(", ")} seeds per variant; the 5% error rate ` +
-    `is split over these ${plan.seeds.length} looks (Bonferroni), so each look judges a claim ` +
-    `with a paired ${percent(plan.level)} CI.`;
-}
-
 function lookText(
   ablation: Ablation,
   look: {
@@ -153,22 +140,16 @@ function lookText(
   },
 ): string {
   const { plan, seeds, next, claims } = look;
-  const index = plan.seeds.indexOf(seeds) + 1;
-  const head =
-    `Table ${ablation.table} (${ablation.name}), look ${index} of ${plan.seeds.length} ` +
-    `at ${seeds} seeds:`;
-  if (claims.length === 0) {
-    return `${head} the paper orders no pair of its rows; nothing to resolve.`;
-  }
+  const head = msg.lookHead({ id: ablation.table, name: ablation.name }, {
+    index: plan.seeds.indexOf(seeds) + 1,
+    of: plan.seeds.length,
+    seeds,
+  });
+  if (claims.length === 0) return `${head} ${msg.NOTHING_TO_RESOLVE}`;
   const open = claims.filter((c) => c.verdict === "unresolved").length;
-  const then = open === 0
-    ? "every claim is resolved."
-    : next === null
-    ? `${open} claim(s) still unresolved at the cap of ${seeds} seeds (--max-seeds).`
-    : `${open} claim(s) unresolved: next look at ${next} seeds.`;
   return [
     head,
-    ...formatClaims({ claims, delta: look.delta }, `${percent(plan.level)} CI`),
-    `  ${then}`,
+    ...formatClaims({ claims, delta: look.delta }, msg.lookCiLabel(plan.level)),
+    `  ${msg.lookOutcome(open, seeds, next)}`,
   ].join("\n");
 }
