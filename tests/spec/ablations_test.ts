@@ -107,7 +107,7 @@ Deno.test("all ablations at the quick preset: counts per table", async () => {
     "global-local": 12,
     "mask-accuracy": 4,
     "mask-method": 9,
-    "module": 12,
+    "module": 15,
     "token-bank": 12,
     "window-size": 9,
   });

@@ -47,7 +47,7 @@ Deno.test("formatPlan() marks a run another table already plans, and counts dist
   assert.ok(none?.endsWith(`(same run as module "+latent")`), none);
   const both = lines.find((line) => line.trimStart().startsWith("global + local "));
   assert.ok(both?.endsWith(`(same run as module "full")`), both);
-  assert.equal(lines.at(-1), "In all: 8 runs, 6 distinct configs: 0 done, 6 to run");
+  assert.equal(lines.at(-1), "In all: 9 runs, 7 distinct configs: 0 done, 7 to run");
 });
 
 Deno.test("formatPlan() says so when there is nothing to run", () => {
