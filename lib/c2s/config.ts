@@ -87,14 +87,22 @@ export const DEFAULT_CONFIG = {
     method: "kmeans" as PseudoMaskMethod,
     /** Sliding-window sizes K of Eq. 2 (stride round(k/2)). */
     windowSizes: [3, 7] as number[],
-    /** K-Means starts from thinned window seeds; "all" is the paper's order (see kmeans.ts). */
-    seedInit: "farthest-first" as SeedInit,
-    /** Cosine threshold lambda of Algorithm 1. */
-    lambda: 0.9,
+    /** K-Means starts from every window seed, the paper's order ("farthest-first": see kmeans.ts). */
+    seedInit: "all" as SeedInit,
+    /**
+     * Cosine threshold lambda of Algorithm 1 (also the Ncut analogue's sigma = 1 - lambda). Measured
+     * with the shipped teacher, every seed, 8-class cap, 512 held-out scenes: unseen best-IoU 44.3
+     * at 0.8, 40.4 at 0.9 (19.6 vs 36.9 groups per image after merging).
+     */
+    lambda: 0.8,
     /** K-Means iterations. */
     kmeansIters: 10,
-    /** Cap on latent classes per image (each costs one masked teacher pass). */
-    maxLatent: 4,
+    /**
+     * Cap on latent classes per image, the largest kept, applied after Algorithm 1 (each costs one
+     * masked teacher pass when the cache is built). Unseen best-IoU 42.5 at 4, 44.3 at 8, 44.4
+     * uncapped (19.6 groups), same setting as lambda's figures.
+     */
+    maxLatent: 8,
     /** Keep clusters Algorithm 1 never merges as latent classes (reference: 44.7 % kept vs 41.8 % dropped). */
     keepUnmerged: true,
     /** Most Ncut segments per image, and most K-Means seeds when `seedInit` is farthest-first. */

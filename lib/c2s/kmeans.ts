@@ -9,15 +9,18 @@
  *   highest cosine, and each centre is the L2-normalised mean of its positions.
  * - How many clusters. The paper initialises K-Means with C_init, every Eq. 2 seed (49 + 9 on a
  *   16 x 16 grid with K = [3, 7]), and leaves de-duplication to Algorithm 1: `seedInit = "all"`
- *   ({@linkcode allSeeds}; all-zero seeds dropped). Overlapping windows over one object give
- *   near-copies, so K-Means splits objects into fragments that Algorithm 1 merges back. The
- *   default, `"farthest-first"` ({@linkcode selectSeeds}), thins the seeds first: start from the
- *   seed of largest norm, keep adding the seed least similar to those chosen until the least
- *   similar one is at cosine >= lambda to a kept one or `maxClusters` seeds are chosen. It is the
- *   default because it measured better with the shipped teacher (512 held-out scenes, unseen
- *   best-IoU with the 4-class cap): thinned 34.3, every seed 27.9 at lambda 0.9 and 33.7 at 0.8.
- *   With every seed, Algorithm 1 merges in all scenes (48.7 clusters -> 35.7 groups at 0.9); after
- *   thinning, in 5.7 % of them, so there lambda acts mostly through the thinning.
+ *   ({@linkcode allSeeds}; all-zero seeds dropped), the default. Overlapping windows over one
+ *   object give near-copies, so K-Means splits objects into fragments that Algorithm 1 merges
+ *   back. `"farthest-first"` ({@linkcode selectSeeds}) is an earlier reading that thins the seeds
+ *   first: start from the seed of largest norm, keep adding the seed least similar to those chosen
+ *   until the least similar one is at cosine >= lambda to a kept one or `maxClusters` seeds are
+ *   chosen. Measured with the shipped teacher (75 TFLOP card; 512 held-out scenes; unseen
+ *   best-IoU, cap 4 / 8 latent classes): every seed 42.5 / 44.3 at lambda 0.8 and 36.0 / 40.4 at
+ *   0.9; thinned 38.9 / 41.6 at 0.8 and 38.6 / 42.8 at 0.9. With every seed, Algorithm 1 merges
+ *   in all scenes (48.5 clusters -> 19.6 groups at 0.8, 36.9 at 0.9); after thinning in 59 % of
+ *   them at 0.8 and 1 % at 0.9, where lambda acts mostly through the thinning. (With the earlier
+ *   25.8 TFLOP teacher thinning had measured better, 34.3 against 27.9 / 33.7 at cap 4: the
+ *   paper's order needs dense features that separate objects.)
  * - Empty clusters: dropped (their seed attracted no position, so they describe no region);
  *   re-seeding them would only force a further split.
  * - Iterations: `iters` rounds of (assign, update), stopping early when assignments no longer change.

@@ -16,8 +16,7 @@
  * positions of dropped classes and annotated positions get -1.
  *
  * Options beyond `C2SConfig["pseudoMask"]` are read when present (see {@linkcode PseudoMaskExtras}):
- * `keepUnmerged` (default true), `maxClusters` (default 8) and `seedInit` (default
- * `"farthest-first"`).
+ * `keepUnmerged` (default true), `maxClusters` (default 8) and `seedInit` (default `"all"`).
  *
  * @module
  */
@@ -72,7 +71,7 @@ export interface PseudoMaskExtras {
   maxClusters: number;
   /**
    * K-Means starts from every window seed (`"all"`, the paper) or from thinned ones.
-   * @default {"farthest-first"}
+   * @default {"all"}
    */
   seedInit: SeedInit;
 }
@@ -84,7 +83,7 @@ export type PseudoMaskOptions = C2SConfig["pseudoMask"] & Partial<PseudoMaskExtr
 export const PSEUDO_MASK_EXTRAS: Readonly<PseudoMaskExtras> = {
   keepUnmerged: true,
   maxClusters: 8,
-  seedInit: "farthest-first",
+  seedInit: "all",
 };
 
 /** Fixed settings of the comparison methods (chosen a priori, see `ncut.ts` and `proposals.ts`). */

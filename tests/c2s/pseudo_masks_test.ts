@@ -14,6 +14,13 @@ import {
 } from "./pseudo_masks_synthetic.ts";
 
 const OPTIONS = DEFAULT_CONFIG.pseudoMask;
+/** The earlier reading (K-Means from at most `maxClusters` thinned seeds), with its settings. */
+const THINNED = {
+  ...OPTIONS,
+  seedInit: "farthest-first" as const,
+  lambda: 0.9,
+  maxLatent: 4,
+};
 const SIZE = { height: 16, width: 16, dim: 64 };
 const METHODS = ["kmeans", "ncut", "proposals"] as const;
 
@@ -89,33 +96,33 @@ Deno.test("generatePseudoMasks() keeps the maxLatent largest classes and drops t
   });
   const regions = paintRegions(16, 16, rects);
   const input = synthesizeFeatures(regions, SIZE, { noise: 0.2, seed: 9 });
-  const full = generatePseudoMasks(input, { ...OPTIONS, windowSizes: [1], maxLatent: 8 }, 0);
+  const full = generatePseudoMasks(input, { ...THINNED, windowSizes: [1], maxLatent: 8 }, 0);
   assert.equal(full.count, 5);
-  const r = generatePseudoMasks(input, { ...OPTIONS, windowSizes: [1], maxLatent: 2 }, 0);
+  const r = generatePseudoMasks(input, { ...THINNED, windowSizes: [1], maxLatent: 2 }, 0);
   assert.equal(r.count, 2);
   for (let p = 0; p < 256; p++) {
     const expected = regions[p] === 0 ? 0 : regions[p] === 1 ? 1 : -1;
     assert.equal(r.latent[p], expected);
   }
   assert.equal(r.clustersBeforeMerge, 5);
-  assert.equal(generatePseudoMasks(input, { ...OPTIONS, maxLatent: 0 }, 0).count, 0);
+  assert.equal(generatePseudoMasks(input, { ...THINNED, maxLatent: 0 }, 0).count, 0);
 });
 
-Deno.test("generatePseudoMasks() reads keepUnmerged: false drops clusters that never merge", () => {
+Deno.test("generatePseudoMasks() reads keepUnmerged: false drops clusters that never merge (thinned seeds)", () => {
   const regions = paintRegions(16, 16, [{ id: 1, y: 0, x: 0, h: 16, w: 8 }]);
   const input = synthesizeFeatures(regions, SIZE, { noise: 0.2, seed: 10 });
-  const kept = generatePseudoMasks(input, OPTIONS, 0);
+  const kept = generatePseudoMasks(input, THINNED, 0);
   assert.equal(kept.count, 2);
-  const dropped = generatePseudoMasks(input, { ...OPTIONS, keepUnmerged: false }, 0);
+  const dropped = generatePseudoMasks(input, { ...THINNED, keepUnmerged: false }, 0);
   assert.equal(dropped.count, 0);
   assert.ok(dropped.latent.every((v) => v === -1));
 });
 
-Deno.test("generatePseudoMasks() reads maxClusters as the cap on K-Means seeds", () => {
+Deno.test("generatePseudoMasks() reads maxClusters as the cap on thinned K-Means seeds", () => {
   const { input } = syntheticScene(11, { seen: 0, unseen: 3 });
-  const r = generatePseudoMasks(input, { ...OPTIONS, maxClusters: 2, maxLatent: 8 }, 0);
+  const r = generatePseudoMasks(input, { ...THINNED, maxClusters: 2, maxLatent: 8 }, 0);
   assert.ok(r.clustersBeforeMerge <= 2);
-  assert.ok(generatePseudoMasks(input, { ...OPTIONS, maxLatent: 8 }, 0).clustersBeforeMerge >= 4);
+  assert.ok(generatePseudoMasks(input, { ...THINNED, maxLatent: 8 }, 0).clustersBeforeMerge >= 4);
 });
 
 Deno.test("generatePseudoMasks() gives one class when every window is annotated but a position is not", () => {

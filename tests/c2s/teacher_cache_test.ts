@@ -64,7 +64,7 @@ Deno.test("the cache key changes with the teacher, the pseudo-mask config and th
   const base = await teacherCacheKey(teacher, scenes, spec);
   assert.equal(await teacherCacheKey(teacher, scenes, { ...spec }), base);
   assert.notEqual(await teacherCacheKey(other, scenes, spec), base);
-  const lambda = { ...spec, pseudoMask: { ...spec.pseudoMask, lambda: 0.8 } };
+  const lambda = { ...spec, pseudoMask: { ...spec.pseudoMask, lambda: 0.7 } };
   assert.notEqual(await teacherCacheKey(teacher, scenes, lambda), base);
   assert.notEqual(await teacherCacheKey(teacher, scenes, { ...spec, seenIds: [0, 1, 3] }), base);
   teacher.dispose();

@@ -105,7 +105,7 @@ Deno.test("all ablations at the quick preset: counts per table", async () => {
     "distill-loss": 12,
     "efficiency": 1,
     "global-local": 12,
-    "mask-accuracy": 4,
+    "mask-accuracy": 5,
     "mask-method": 9,
     "module": 15,
     "token-bank": 12,
