@@ -4,6 +4,7 @@
  * the looks keeps false verdicts at or below 5 % where a 95 % CI at every look does not.
  */
 import { assert } from "../../lib/_std.ts";
+import { createRng } from "../../lib/data/rng.ts";
 import { readClaimDifferences, readClaims } from "../../lib/track/ablation_rows.ts";
 import {
   judgeDifferences,
@@ -94,24 +95,12 @@ Deno.test("nextLook() goes to the first planned look that could resolve the open
   assert.equal(nextLook(plan, 20, [21]), null);
 });
 
-/** Mulberry32: a small seeded generator, so the simulation gives the same figures every run. */
-function generator(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /**
  * The share of simulated claims with no true difference (paired differences N(0, 1)) that some
  * look calls `reproduced` or `reversed` when looks stop at the first resolved verdict.
  */
 function falseVerdictRate(plan: LookPlan, level: number, trials: number): number {
-  const uniform = generator(7);
+  const uniform = createRng(7);
   const normal = () => Math.sqrt(-2 * Math.log(1 - uniform())) * Math.cos(2 * Math.PI * uniform());
   let wrong = 0;
   for (let trial = 0; trial < trials; trial++) {
