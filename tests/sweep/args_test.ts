@@ -29,6 +29,8 @@ Deno.test("parseSweepArgs() takes the runner's options and leaves the rest to pa
       workDir: "/w",
       waitMs: 0,
       delta: 1,
+      untilResolved: false,
+      maxSeeds: null,
       rerun: false,
       launcher: "local",
       status: false,
@@ -40,6 +42,11 @@ Deno.test("parseSweepArgs() takes the runner's options and leaves the rest to pa
       slurmOption: [],
     },
   );
+});
+
+Deno.test("parseSweepArgs() reads --until-resolved and --max-seeds", () => {
+  const args = parseSweepArgs(["module", "--until-resolved", "--max-seeds", "8"]);
+  assert.ok(!args.help && args.untilResolved && args.maxSeeds === 8);
 });
 
 Deno.test("parseSweepArgs() reads --rerun", () => {
