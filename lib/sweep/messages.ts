@@ -380,13 +380,14 @@ export function looksPlanned(seeds: readonly number[], level: number): string {
     `with a paired ${percent(level)} CI.`;
 }
 
-/** The head line of one look at a table. */
+/** The head line of one look at a table (of the table alone when it has no looks). */
 export function lookHead(
-  table: { id: string; name: string },
-  look: { index: number; of: number; seeds: number },
+  table: { table: string; name: string },
+  look?: { index: number; of: number; seeds: number },
 ): string {
-  return `Table ${table.id} (${table.name}), look ${look.index} of ${look.of} at ` +
-    `${look.seeds} seeds:`;
+  const name = `Table ${table.table} (${table.name})`;
+  if (look === undefined) return `${name}:`;
+  return `${name}, look ${look.index} of ${look.of} at ${look.seeds} seeds:`;
 }
 
 /** A table whose paper orders none of its rows. */

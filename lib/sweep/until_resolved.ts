@@ -86,6 +86,12 @@ async function resolveTable(
   io: SweepIo,
   options: SweepOptions,
 ): Promise<number> {
+  if (ablation.variants.filter((v) => v.paperRow !== null).length < 2) {
+    // The paper orders none of its rows (a measurement table): one plain sweep, its own seeds.
+    const code = await runSweep({ ...args, target: ablation.name }, io, options);
+    if (code === 0) io.print(`${msg.lookHead(ablation)} ${msg.NOTHING_TO_RESOLVE}`);
+    return code;
+  }
   for (let seeds: number | null = plan.seeds[0]!; seeds !== null;) {
     const code = await runSweep({ ...args, target: ablation.name, seeds }, io, options);
     if (code !== 0) return code;
@@ -140,7 +146,7 @@ function lookText(
   },
 ): string {
   const { plan, seeds, next, claims } = look;
-  const head = msg.lookHead({ id: ablation.table, name: ablation.name }, {
+  const head = msg.lookHead(ablation, {
     index: plan.seeds.indexOf(seeds) + 1,
     of: plan.seeds.length,
     seeds,

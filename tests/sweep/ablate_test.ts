@@ -237,15 +237,8 @@ Deno.test("ablate --delta sets the equivalence margin of the claims printed afte
 
 Deno.test("ablate --until-resolved adds seeds look by look and judges each look at the split level", async () => {
   await using area = await tempArea();
-  const out = await ablate([
-    "sweep-trio",
-    "--until-resolved",
-    "--seeds",
-    "1",
-    "--max-seeds",
-    "2",
-    ...smokeArgs(area),
-  ]);
+  // all: sweep-trio and sweep-pair (the smoke preset's 1 seed, then 2) and sweep-masks.
+  const out = await ablate(["all", "--until-resolved", "--max-seeds", "2", ...smokeArgs(area)]);
   assert.equal(out.code, 0, out.stderr);
   assert.match(out.stdout, /looks at 1, 2 seeds per variant; .* paired 97\.5% CI\./);
   // One seed resolves nothing (no CI from one difference): the second look follows.
@@ -259,6 +252,14 @@ Deno.test("ablate --until-resolved adds seeds look by look and judges each look 
       "AND status = 'finished' GROUP BY variant ORDER BY variant",
   );
   assert.deepEqual(seeds.map((r) => Number(r.n)), [2, 2, 2]);
+  assert.match(out.stdout, /Table XI \(sweep-pair\), look 2 of 2 at 2 seeds:/);
+  // A measurement table (the paper orders none of its rows) runs once, with its own seeds.
+  assert.match(out.stdout, /Table XIII \(sweep-masks\): the paper orders no pair of its rows/);
+  const masks = await query(
+    area.db,
+    "SELECT count(*) AS n FROM ablation_runs WHERE ablation = 'sweep-masks'",
+  );
+  assert.equal(Number(masks[0]!.n), 1);
 });
 
 Deno.test("ablate refuses --max-seeds without --until-resolved, and --until-resolved on Slurm", async () => {
