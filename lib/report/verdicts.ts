@@ -74,7 +74,7 @@ export function verdictsMarkdown(lines: readonly VerdictLine[]): string {
       return [line.tableId ?? "–", line.ablation, "–", "–", "–", "–", "–", "–", "–", "–", "–"];
     }
     const paper = line.paper.filter((p) => p.metric === a.metric);
-    const rows = line.summary.filter((r) =>
+    const measured = line.summary.filter((r) =>
       r.metric === a.metric && r.mean !== null && paper.some((p) => p.variant === r.variant)
     );
     const round = (v: number | null) => v === null ? null : Math.round(v * 10) / 10;
@@ -82,9 +82,9 @@ export function verdictsMarkdown(lines: readonly VerdictLine[]): string {
       line.tableId ?? "–",
       line.ablation,
       a.metric,
-      seedsOf(rows),
+      seedsOf(measured),
       ranking(paper.map((p) => [p.variant, p.value])),
-      ranking(rows.map((r) => [r.variant, round(r.mean)])) || "–",
+      ranking(measured.map((r) => [r.variant, round(r.mean)])) || "–",
       a.tau === null ? "n/a" : fmt(a.tau, 2),
       String(a.outcomes.reproduced),
       String(a.outcomes.reversed),

@@ -43,21 +43,14 @@ export function checkUntilResolvedFlags(args: SweepArgs): void {
     throw new TypeError(msg.UNTIL_RESOLVED_ON_SLURM);
   }
   if (args.rerun) throw new TypeError(msg.UNTIL_RESOLVED_RERUN);
-  const first = firstSeeds(args);
-  const max = args.maxSeeds ?? Math.max(DEFAULT_MAX_SEEDS, first);
-  if (max < first) {
-    throw new RangeError(msg.maxSeedsBelowStart(max, first));
-  }
+  const { first, max } = seedRange(args);
+  if (max < first) throw new RangeError(msg.maxSeedsBelowStart(max, first));
 }
 
-function firstSeeds(args: SweepArgs): number {
-  return args.seeds ?? getPreset(args.preset).seeds;
-}
-
-/** The looks `args` plans: from its starting seeds to `--max-seeds`. */
-export function looksOf(args: SweepArgs): LookPlan {
-  const first = firstSeeds(args);
-  return planLooks(first, args.maxSeeds ?? Math.max(DEFAULT_MAX_SEEDS, first));
+/** The starting seeds (`--seeds`, else the preset's) and the cap (`--max-seeds`, else 10). */
+function seedRange(args: SweepArgs): { first: number; max: number } {
+  const first = args.seeds ?? getPreset(args.preset).seeds;
+  return { first, max: args.maxSeeds ?? Math.max(DEFAULT_MAX_SEEDS, first) };
 }
 
 /**
@@ -70,7 +63,8 @@ export async function runUntilResolved(
   options: SweepOptions = {},
 ): Promise<number> {
   const ablations = await loadTargets(args.target, args.specsDir, args.experiment);
-  const plan = looksOf(args);
+  const { first, max } = seedRange(args);
+  const plan = planLooks(first, max);
   io.print(msg.looksPlanned(plan.seeds, plan.level));
   for (const ablation of ablations) {
     const code = await resolveTable(ablation, plan, args, io, options);
