@@ -108,8 +108,14 @@ export const pseudoMaskMessages = {
     `Unknown pseudo-mask method "${method}": expected one of ${PseudoMaskMethod.join(", ")}`,
   badWindow: (k: unknown) => `Window size "${k}" must be a positive integer`,
   noWindows: () => `Window sizes must not be empty`,
-  windowTooLarge: (k: number, h: number, w: number) =>
-    `Window size ${k} exceeds the dense grid ${h} x ${w}`,
+  badWindowGrid: (v: unknown) =>
+    `Option "windowGrid" must be a positive integer (the grid side window sizes are written for), got ${
+      JSON.stringify(v)
+    }`,
+  windowTooLarge: (k: number, h: number, w: number, scaled: number, grid: number) =>
+    scaled === k
+      ? `Window size ${k} exceeds the dense grid ${h} x ${w}`
+      : `Window size ${k} (${scaled} once scaled from windowGrid ${grid} to the ${h} x ${w} grid) exceeds the dense grid`,
   badCount: (key: string, value: unknown) =>
     `Option "${key}" must be a non-negative integer, got "${value}"`,
   badLambda: (value: unknown) => `Option "lambda" must be a finite number, got "${value}"`,
@@ -143,9 +149,16 @@ function validate(input: PseudoMaskInput, options: PseudoMaskOptions): PseudoMas
   }
   if (options.method === "kmeans") {
     if (options.windowSizes.length === 0) throw new RangeError(pseudoMaskMessages.noWindows());
+    const grid = options.windowGrid;
+    if (!isCount(grid) || grid < 1) {
+      throw new RangeError(pseudoMaskMessages.badWindowGrid(grid));
+    }
     for (const k of options.windowSizes) {
       if (!Number.isInteger(k) || k < 1) throw new RangeError(pseudoMaskMessages.badWindow(k));
-      if (k > h || k > w) throw new RangeError(pseudoMaskMessages.windowTooLarge(k, h, w));
+      const [scaled] = gridWindowSizes([k], grid, h, w);
+      if (scaled! > h || scaled! > w) {
+        throw new RangeError(pseudoMaskMessages.windowTooLarge(k, h, w, scaled!, grid));
+      }
     }
     if (!isCount(options.kmeansIters)) {
       throw new RangeError(pseudoMaskMessages.badCount("kmeansIters", options.kmeansIters));
@@ -206,13 +219,38 @@ interface Regions {
   flops: number;
 }
 
+/**
+ * The window sizes `windowSizes`, written for a `windowGrid` side grid, on a `height` x `width`
+ * grid: max(1, round(k * min(height, width) / windowGrid)), in order, each size once.
+ *
+ * @example The paper's 3 and 7 (on 32 x 32) on a 16 x 16 teacher grid
+ * ```ts
+ * import { assertEquals } from "../_std.ts";
+ * import { gridWindowSizes } from "./pseudo_masks.ts";
+ * assertEquals(gridWindowSizes([3, 7], 32, 16, 16), [2, 4]);
+ * assertEquals(gridWindowSizes([3, 7], 32, 32, 32), [3, 7]);
+ * assertEquals(gridWindowSizes([1, 2, 3], 32, 16, 16), [1, 2]);
+ * ```
+ */
+export function gridWindowSizes(
+  windowSizes: readonly number[],
+  windowGrid: number,
+  height: number,
+  width: number,
+): number[] {
+  const side = Math.min(height, width);
+  const scaled = windowSizes.map((k) => Math.max(1, Math.round((k * side) / windowGrid)));
+  return [...new Set(scaled)];
+}
+
 /** The paper's method: K-Means from the Eq. 2 seeds, then Algorithm 1 (see the module doc). */
 function kmeansMasks(
   input: PseudoMaskInput,
   options: C2SConfig["pseudoMask"],
   extras: PseudoMaskExtras,
 ): Regions {
-  const seeds = windowSeeds(input, options.windowSizes);
+  const sizes = gridWindowSizes(options.windowSizes, options.windowGrid, input.height, input.width);
+  const seeds = windowSeeds(input, sizes);
   const selected = extras.seedInit === "all"
     ? allSeeds(seeds)
     : selectSeeds(seeds, { maxClusters: extras.maxClusters, dedup: options.lambda });

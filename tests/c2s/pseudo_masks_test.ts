@@ -177,7 +177,13 @@ Deno.test("generatePseudoMasks() with seedInit all starts K-Means from every win
     w: 8,
   }]);
   const input = synthesizeFeatures(regions, SIZE, { noise: 0.2, seed: 14 });
-  const options = { ...OPTIONS, seedInit: "all" as const, windowSizes: [3], maxLatent: 64 };
+  const options = {
+    ...OPTIONS,
+    seedInit: "all" as const,
+    windowSizes: [3],
+    windowGrid: 16,
+    maxLatent: 64,
+  };
   const all = generatePseudoMasks(input, options, 0);
   assert.ok(all.clustersBeforeMerge > 8, `${all.clustersBeforeMerge} clusters`);
   assert.ok(all.merges >= 2, `${all.merges} merges`);
@@ -190,6 +196,22 @@ Deno.test("generatePseudoMasks() with seedInit all starts K-Means from every win
     TypeError,
     'Option "seedInit" must be one of all, farthest-first, got "some"',
   );
+});
+
+Deno.test("generatePseudoMasks() scales window sizes from windowGrid to the teacher's grid", () => {
+  const { input } = syntheticScene(21);
+  const options = { ...OPTIONS, seedInit: "all" as const, maxLatent: 64 };
+  const scaled = generatePseudoMasks(input, { ...options, windowSizes: [3, 7], windowGrid: 32 }, 0);
+  const direct = generatePseudoMasks(input, { ...options, windowSizes: [2, 4], windowGrid: 16 }, 0);
+  const unscaled = generatePseudoMasks(
+    input,
+    { ...options, windowSizes: [3, 7], windowGrid: 16 },
+    0,
+  );
+  assert.deepEqual(scaled.latent, direct.latent);
+  assert.equal(scaled.clustersBeforeMerge, direct.clustersBeforeMerge);
+  // 2 x 2 windows at stride 1 and 4 x 4 at stride 2 give 15^2 + 7^2 = 274 seeds; 3 and 7 give 58.
+  assert.notEqual(scaled.clustersBeforeMerge, unscaled.clustersBeforeMerge);
 });
 
 Deno.test("generatePseudoMasks() rejects malformed input and options, naming the value", () => {
@@ -225,7 +247,24 @@ Deno.test("generatePseudoMasks() rejects malformed input and options, naming the
   );
   bad({}, { windowSizes: [] }, "RangeError", "Window sizes must not be empty");
   bad({}, { windowSizes: [3, 2.5] }, "RangeError", 'Window size "2.5" must be a positive integer');
-  bad({}, { windowSizes: [17] }, "RangeError", "Window size 17 exceeds the dense grid 16 x 16");
+  bad(
+    {},
+    { windowSizes: [17], windowGrid: 16 },
+    "RangeError",
+    "Window size 17 exceeds the dense grid 16 x 16",
+  );
+  bad(
+    {},
+    { windowSizes: [3, 40] },
+    "RangeError",
+    "Window size 40 (20 once scaled from windowGrid 32 to the 16 x 16 grid) exceeds the dense grid",
+  );
+  bad(
+    {},
+    { windowGrid: 0 },
+    "RangeError",
+    'Option "windowGrid" must be a positive integer (the grid side window sizes are written for), got 0',
+  );
   bad(
     {},
     { kmeansIters: -1 },

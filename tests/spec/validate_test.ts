@@ -106,17 +106,17 @@ Deno.test("validateOverrides() rejects a negative or fractional bank size", () =
   validateOverrides({ "distill.global.bankSize": 0 }, FILE);
 });
 
-Deno.test("validateOverrides() keeps window sizes within 1..16, non-empty and distinct", () => {
-  const range = `${prefix}"pseudoMask.windowSizes" must be a list of integers in [1, 16], got `;
+Deno.test("validateOverrides() keeps window sizes within 1..32, non-empty and distinct", () => {
+  const range = `${prefix}"pseudoMask.windowSizes" must be a list of integers in [1, 32], got `;
   assertThrowsExactly(
     () => validateOverrides({ "pseudoMask.windowSizes": [0] }, FILE),
     RangeError,
     `${range}[0]`,
   );
   assertThrowsExactly(
-    () => validateOverrides({ "pseudoMask.windowSizes": [3, 17] }, FILE),
+    () => validateOverrides({ "pseudoMask.windowSizes": [3, 33] }, FILE),
     RangeError,
-    `${range}[3, 17]`,
+    `${range}[3, 33]`,
   );
   assertThrowsExactly(
     () => validateOverrides({ "pseudoMask.windowSizes": [] }, FILE),
@@ -128,7 +128,7 @@ Deno.test("validateOverrides() keeps window sizes within 1..16, non-empty and di
     RangeError,
     `${prefix}"pseudoMask.windowSizes" must not repeat a value (3 is there twice), got [3, 3]`,
   );
-  validateOverrides({ "pseudoMask.windowSizes": [1, 16] }, FILE);
+  validateOverrides({ "pseudoMask.windowSizes": [1, 32] }, FILE);
 });
 
 Deno.test("validateOverrides() keeps lambda in (0, 1]", () => {
