@@ -19,6 +19,7 @@
  * @module
  */
 import type { PseudoMaskInput } from "./pseudo_masks.ts";
+import { createRng } from "../data/rng.ts";
 
 /** Options of {@linkcode ncutPartition}. */
 export interface NcutOptions {
@@ -41,18 +42,6 @@ export interface NcutResult {
   readonly count: number;
   readonly sizes: Int32Array;
   readonly flops: number;
-}
-
-/** A deterministic uniform [0, 1) generator (mulberry32). */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /**
@@ -137,7 +126,7 @@ export function fiedlerVector(weights: Float64Array, n: number, seed = 0): Fiedl
   let vol = 0;
   for (let i = 0; i < n; i++) vol += deg[i]!;
   const top = deg.map((x) => Math.sqrt(x / vol)); // unit trivial eigenvector
-  const rng = mulberry32(seed);
+  const rng = createRng(seed);
   const m = Math.max(1, Math.min(n - 1, 30));
   const basis: Float64Array[] = [];
   const alpha: number[] = [];
