@@ -91,18 +91,19 @@ export const DEFAULT_CONFIG = {
      * Side of the dense grid `windowSizes` are written for: the paper's 512 px input in 16 px
      * patches, 32. A size k becomes max(1, round(k * side / windowGrid)) on the teacher's grid
      * (shorter side), so 3 and 7 cover the same share of the image on any teacher: 2 and 4 on our
-     * 16 x 16 grid, unchanged on CLIP ViT-B/16 at 512. Measured with the shipped teacher, 512
+     * 16 x 16 grid, unchanged on CLIP ViT-B/16 at 512. Measured with the 75 TFLOP teacher, 512
      * held-out scenes, defaults otherwise: unseen best-IoU 45.9 scaled, 44.3 with 3 and 7 taken on
-     * the 16 x 16 grid as they are (2 and 3: 46.3; 2 alone: 46.1; 4 alone: 43.9). Set it to the
-     * teacher's side to use the sizes unscaled.
+     * the 16 x 16 grid as they are (2 and 3: 46.3; 2 alone: 46.1; 4 alone: 43.9); with the shipped
+     * 110 TFLOP teacher, scaled: 47.3. Set it to the teacher's side to use the sizes unscaled.
      */
     windowGrid: 32,
     /** K-Means starts from every window seed, the paper's order ("farthest-first": see kmeans.ts). */
     seedInit: "all" as SeedInit,
     /**
      * Cosine threshold lambda of Algorithm 1 (also the Ncut analogue's sigma = 1 - lambda). Measured
-     * with the shipped teacher, every seed, 8-class cap, 512 held-out scenes: unseen best-IoU 44.3
-     * at 0.8, 40.4 at 0.9 (19.6 vs 36.9 groups per image after merging).
+     * with the shipped teacher, every seed, scaled windows, 8-class cap, 512 held-out scenes:
+     * unseen best-IoU 47.3 at 0.8, 44.4 at 0.9 (133.2 clusters -> 29.6 vs 70.1 groups per image);
+     * 75 TFLOP teacher, windows unscaled: 44.3 vs 40.4.
      */
     lambda: 0.8,
     /** K-Means iterations. */
@@ -110,7 +111,8 @@ export const DEFAULT_CONFIG = {
     /**
      * Cap on latent classes per image, the largest kept, applied after Algorithm 1 (each costs one
      * masked teacher pass when the cache is built). Unseen best-IoU 42.5 at 4, 44.3 at 8, 44.4
-     * uncapped (19.6 groups), same setting as lambda's figures.
+     * uncapped (19.6 groups; 75 TFLOP teacher, windows unscaled, lambda 0.8); 12 gave 46.2 against
+     * 45.9 at 8 with scaled windows.
      */
     maxLatent: 8,
     /** Keep clusters Algorithm 1 never merges as latent classes (reference: 44.7 % kept vs 41.8 % dropped). */

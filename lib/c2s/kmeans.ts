@@ -15,13 +15,14 @@
  *   back. `"farthest-first"` ({@linkcode selectSeeds}) is an earlier reading that thins the seeds
  *   first: start from the seed of largest norm, keep adding the seed least similar to those chosen
  *   until the least similar one is at cosine >= lambda to a kept one or `maxClusters` seeds are
- *   chosen. Measured with the shipped teacher (75 TFLOP card; 512 held-out scenes; windows 3 and
+ *   chosen. Measured with the 75 TFLOP teacher (512 held-out scenes; windows 3 and
  *   7 unscaled, 49 + 9 seeds; unseen best-IoU, cap 4 / 8 latent classes): every seed 42.5 / 44.3
  *   at lambda 0.8 and 36.0 / 40.4 at 0.9; thinned 38.9 / 41.6 at 0.8 and 38.6 / 42.8 at 0.9.
  *   With every seed, Algorithm 1 merges in all scenes (48.5 clusters -> 19.6 groups at 0.8, 36.9
  *   at 0.9); after thinning in 59 % of them at 0.8 and 1 % at 0.9, where lambda acts mostly
  *   through the thinning. Scaled windows (2, 4), every seed, 0.8, cap 8: 45.9, 132.6 clusters ->
- *   32.5 groups, 20.2 merges per image, all scenes. (With the earlier
+ *   32.5 groups, 20.2 merges per image, all scenes; the shipped 110 TFLOP teacher: 47.3, 133.2 ->
+ *   29.6 groups, thinned seeds 44.4 at 0.9. (With the earlier
  *   25.8 TFLOP teacher thinning had measured better, 34.3 against 27.9 / 33.7 at cap 4: the
  *   paper's order needs dense features that separate objects.)
  * - Empty clusters: dropped (their seed attracted no position, so they describe no region);

@@ -8,8 +8,9 @@
  * "cosine" normalises F first (X_s = alpha cos(F, A_s)). Both rank the classes at a position the
  * same way, so inference is the same function of F; only the training signal differs.
  * The default is "cosine", kept because the paired comparison says so: Table IV's extra row (full
- * method, quick preset, seeds 0-4, shipped 75 TFLOP teacher) with "dot" lost to "cosine" in every
- * seed, hIoU -10.4 (paired 95 % CI [-14.6, -6.2]; per seed -8.6, -7.7, -15.8, -11.6, -8.3), sIoU
+ * method, quick preset, seeds 0-4) with "dot" lost to "cosine" in every seed, with both teachers:
+ * shipped 110 TFLOP teacher, hIoU -10.6 (paired 95 % CI [-15.9, -5.2]; per seed -15.9, -4.0,
+ * -11.7, -11.1, -10.2), sIoU -10.9, uIoU -8.3; 75 TFLOP teacher, hIoU -10.4 [-14.6, -6.2], sIoU
  * -12.4, uIoU -7.2. With alpha = 1/0.07 on an unnormalised F the seen logits grow with |F| and
  * saturate the softmax, so the latent slots (bounded by beta) lose the competition.
  *
