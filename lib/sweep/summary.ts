@@ -117,8 +117,41 @@ export function formatSummary(ablation: Ablation, summary: Summary): string {
     `Table ${ablation.table}: ${ablation.title} (${ablation.name})`,
     ...pad(rows).map((line) => `  ${line}`),
     "  measured: mean ± half-width of the 95% CI (Student t) over n seeds; no CI when n = 1",
+    ...formatMaskStructure(ablation, cells),
     ...formatClaims(summary),
   ].join("\n");
+}
+
+/** Pseudo-mask structure results (`lib/c2s/measure_masks.ts`) and their column headings. */
+const MASK_STRUCTURE: readonly (readonly [metric: string, heading: string])[] = [
+  ["clusters_per_image", "clusters"],
+  ["merged_clusters_per_image", "after merging"],
+  ["merges_per_image", "merges"],
+  ["scenes_merged", "scenes merged %"],
+  ["latent_per_image", "latent kept"],
+];
+
+/**
+ * The pseudo-mask structure of the variants that measured it (Table XIII): regions per image
+ * before and after Algorithm 1, the groups it merged, the share of scenes with a merge and the
+ * latent classes kept after the cap; no lines when no variant has them.
+ */
+function formatMaskStructure(ablation: Ablation, cells: SummaryCells): string[] {
+  const measured = (variant: string, metric: string) =>
+    cells.get(variant)?.get(metric)?.mean ?? null;
+  const labels = ablation.variants.map((v) => v.label);
+  const columns = MASK_STRUCTURE.filter(([m]) => labels.some((v) => measured(v, m) !== null));
+  if (columns.length === 0) return [];
+  const rows = [["variant", ...columns.map(([, heading]) => heading)]];
+  for (const variant of labels) {
+    const values = columns.map(([m]) => measured(variant, m));
+    if (values.every((v) => v === null)) continue;
+    rows.push([variant, ...values.map((v) => (v === null ? "-" : formatValue(v)))]);
+  }
+  return [
+    "  Pseudo masks per image (mean over the held-out scenes; clusters before and after Algorithm 1):",
+    ...pad(rows).map((line) => `    ${line}`),
+  ];
 }
 
 /** A signed value with one decimal: `+0.4`, `-2.5`, `0.0`. */

@@ -121,3 +121,47 @@ Deno.test("formatSummary() ends with each claim's paired difference, CI, verdict
     await store.close();
   }
 });
+
+Deno.test("formatSummary() of Table XIII adds the pseudo masks' clusters before and after merging, merges and merged scenes", async () => {
+  const masks = await loadAblation("mask-accuracy");
+  const store = await RunStore.open(":memory:");
+  try {
+    const structure = (clusters: number, after: number, merges: number, scenes: number) => [
+      { split: "eval", metric: "unseen", value: 47.25 },
+      { split: "eval", metric: "clusters_per_image", value: clusters },
+      { split: "eval", metric: "merged_clusters_per_image", value: after },
+      { split: "eval", metric: "merges_per_image", value: merges },
+      { split: "eval", metric: "scenes_merged", value: scenes },
+    ];
+    await store.ingestRecord(sampleRecord({
+      hash: "masks-default",
+      ablation: "mask-accuracy",
+      variant: "kmeans (ours)",
+      seed: 0,
+      results: structure(133.16, 29.57, 19.54, 100),
+    }));
+    await store.ingestRecord(sampleRecord({
+      hash: "masks-thinned",
+      ablation: "mask-accuracy",
+      variant: "kmeans, thinned seeds",
+      seed: 0,
+      results: structure(8, 7.99, 0.0078, 0.78),
+    }));
+    const lines = formatSummary(masks, await readSummary(store, "mask-accuracy")).split("\n");
+    const at = lines.indexOf(
+      "  Pseudo masks per image (mean over the held-out scenes; clusters before and after Algorithm 1):",
+    );
+    assert.ok(at > 0, lines.join("\n"));
+    assert.deepEqual(lines.slice(at + 1, at + 4).map((l) => l.trim().split(/ {2,}/)), [
+      ["variant", "clusters", "after merging", "merges", "scenes merged %"],
+      ["kmeans (ours)", "133.2", "29.6", "19.5", "100.0"],
+      ["kmeans, thinned seeds", "8.0", "8.0", "0.0078", "0.78"],
+    ]);
+    // Variants that measured nothing get no row; tables without these results get no block.
+    assert.equal(lines.length, at + 4);
+    const tokenBank = await loadAblation("token-bank");
+    assert.ok(!formatSummary(tokenBank, await readSummary(store, "token-bank")).includes("Pseudo"));
+  } finally {
+    await store.close();
+  }
+});
