@@ -340,6 +340,19 @@ export async function measurePseudoMaskCost(
   return { scenes: n, msPerImage: cost.meanMs, mflopPerImage: cost.meanFlops / 1e6 };
 }
 
+/**
+ * The structure of the `unseen` setting's pseudo masks, as result names: K-Means clusters per
+ * image before merging, after Algorithm 1 (before the `maxLatent` cap), the groups Algorithm 1
+ * formed, the percent of scenes with a merge and the latent classes kept after the cap.
+ */
+export const MASK_STRUCTURE_METRICS = {
+  clustersBefore: "clusters_per_image",
+  clustersAfter: "merged_clusters_per_image",
+  merges: "merges_per_image",
+  scenesMerged: "scenes_merged",
+  latentKept: "latent_per_image",
+} as const;
+
 /** A results row of a run record. */
 export interface ResultRow {
   split: string;
@@ -366,11 +379,12 @@ export function maskAccuracyRows(measurement: MaskAccuracyMeasurement): ResultRo
   row("pseudo_mask_ms_per_image", measurement.cost.msPerImage);
   row("pseudo_mask_mflop_per_image", measurement.cost.mflopPerImage);
   const unseen = measurement.settings.unseen;
-  row("clusters_per_image", unseen.meanClustersBeforeMerge);
-  row("merged_clusters_per_image", unseen.meanClustersAfterMerge);
-  row("merges_per_image", unseen.meanMerges);
-  row("scenes_merged", 100 * unseen.mergedShare);
-  row("latent_per_image", unseen.meanLatent);
+  const names = MASK_STRUCTURE_METRICS;
+  row(names.clustersBefore, unseen.meanClustersBeforeMerge);
+  row(names.clustersAfter, unseen.meanClustersAfterMerge);
+  row(names.merges, unseen.meanMerges);
+  row(names.scenesMerged, 100 * unseen.mergedShare);
+  row(names.latentKept, unseen.meanLatent);
   for (const setting of MASK_SETTINGS) row(`masks_${setting}`, measurement.settings[setting].masks);
   return rows;
 }

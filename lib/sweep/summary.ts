@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { MASK_STRUCTURE_METRICS } from "../c2s/measure_masks.ts";
 import type { Ablation } from "../spec/define.ts";
 import {
   type ClaimRow,
@@ -122,13 +123,13 @@ export function formatSummary(ablation: Ablation, summary: Summary): string {
   ].join("\n");
 }
 
-/** Pseudo-mask structure results (`lib/c2s/measure_masks.ts`) and their column headings. */
+/** Pseudo-mask structure results and their column headings. */
 const MASK_STRUCTURE: readonly (readonly [metric: string, heading: string])[] = [
-  ["clusters_per_image", "clusters"],
-  ["merged_clusters_per_image", "after merging"],
-  ["merges_per_image", "merges"],
-  ["scenes_merged", "scenes merged %"],
-  ["latent_per_image", "latent kept"],
+  [MASK_STRUCTURE_METRICS.clustersBefore, "clusters"],
+  [MASK_STRUCTURE_METRICS.clustersAfter, "after merging"],
+  [MASK_STRUCTURE_METRICS.merges, "merges"],
+  [MASK_STRUCTURE_METRICS.scenesMerged, "scenes merged %"],
+  [MASK_STRUCTURE_METRICS.latentKept, "latent kept"],
 ];
 
 /**
