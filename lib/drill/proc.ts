@@ -27,10 +27,10 @@ export interface Ended {
 
 /** Options of {@linkcode Proc}. */
 export interface ProcOptions {
-  /** Extra environment variables. */
+  /** Extra environment variables (for an argv; a `Deno.Command` carries its own). */
   readonly env?: Readonly<Record<string, string>>;
-  /** Kill the tree with SIGKILL after this many milliseconds. @default {180000} */
-  readonly deadlineMs?: number;
+  /** Kill the tree with SIGKILL after this many milliseconds; `null`: never. @default {180000} */
+  readonly deadlineMs?: number | null;
 }
 
 /** A running process whose stdout lines can be waited for. */
@@ -43,20 +43,26 @@ export class Proc {
   #waiters: { pattern: RegExp; resolve: (match: RegExpMatchArray | null) => void }[] = [];
   readonly done: Promise<Ended>;
 
-  constructor(argv: readonly string[], options: ProcOptions = {}) {
-    const child = new Deno.Command(argv[0]!, {
+  /**
+   * Starts `argv` in the repository without colour and with no stdin, or `command` as it is (its
+   * stdout and stderr must be piped; a piped stdin is closed once the process ends).
+   */
+  constructor(argv: readonly string[] | Deno.Command, options: ProcOptions = {}) {
+    const command = argv instanceof Deno.Command ? argv : new Deno.Command(argv[0]!, {
       args: argv.slice(1),
       cwd: REPO,
       stdin: "null",
       stdout: "piped",
       stderr: "piped",
       env: { NO_COLOR: "1", TERM: "dumb", ...options.env },
-    }).spawn();
+    });
+    const child = command.spawn();
     this.child = child;
-    const deadline = setTimeout(() => {
+    const deadlineMs = options.deadlineMs === undefined ? 180_000 : options.deadlineMs;
+    const deadline = deadlineMs === null ? undefined : setTimeout(() => {
       this.#hung = true;
       killTree(child.pid, "SIGKILL");
-    }, options.deadlineMs ?? 180_000);
+    }, deadlineMs);
     const decoder = new TextDecoder();
     const out = (async () => {
       for await (const line of readLines(child.stdout)) this.#line(line);
@@ -70,6 +76,7 @@ export class Proc {
       const status = await child.status;
       clearTimeout(deadline);
       await Promise.all([out, err]);
+      await closeStdin(child);
       for (const w of this.#waiters) w.resolve(null);
       this.#waiters = [];
       return {
@@ -97,14 +104,17 @@ export class Proc {
     });
   }
 
-  /** The first stdout line matching `pattern`; `null` when it exits or `ms` pass first. */
-  waitFor(pattern: RegExp, ms = 60_000): Promise<RegExpMatchArray | null> {
+  /**
+   * The first stdout line matching `pattern`; `null` when it exits or `ms` pass first (`null`:
+   * no time limit).
+   */
+  waitFor(pattern: RegExp, ms: number | null = 60_000): Promise<RegExpMatchArray | null> {
     for (const line of this.lines) {
       const match = line.match(pattern);
       if (match) return Promise.resolve(match);
     }
     return new Promise((resolve) => {
-      const timer = setTimeout(() => resolve(null), ms);
+      const timer = ms === null ? undefined : setTimeout(() => resolve(null), ms);
       this.#waiters.push({
         pattern,
         resolve: (match) => {
@@ -114,6 +124,17 @@ export class Proc {
       });
     });
   }
+}
+
+/** Closes the stdin of `child` when it was piped (reading it throws when it was not). */
+async function closeStdin(child: Deno.ChildProcess): Promise<void> {
+  let stdin: WritableStream<Uint8Array>;
+  try {
+    stdin = child.stdin;
+  } catch {
+    return;
+  }
+  await stdin.close().catch(() => {});
 }
 
 /** The argv of `deno task -q NAME ARGS`. */

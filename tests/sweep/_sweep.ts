@@ -9,7 +9,9 @@ import { fileURLToPath } from "node:url";
 import { join } from "node:path";
 import { RunStore } from "../../lib/track/store.ts";
 import type { JsonValue } from "../../lib/track/store.ts";
-import { readLines } from "../../lib/sweep/protocol.ts";
+import { alive, type Ended, Proc, waitGone as waitUpTo } from "../../lib/drill/proc.ts";
+
+export { alive };
 
 /** The repository root. */
 export const REPO = fileURLToPath(new URL("../../", import.meta.url));
@@ -60,12 +62,7 @@ export function smokeArgs(area: Area, specs: string | null = SPECS): string[] {
 }
 
 /** What a finished process printed. */
-export interface Output {
-  readonly code: number;
-  readonly signal: string | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
+export type Output = Ended;
 
 function command(script: string, args: readonly string[]): Deno.Command {
   return new Deno.Command(Deno.execPath(), {
@@ -78,70 +75,42 @@ function command(script: string, args: readonly string[]): Deno.Command {
   });
 }
 
-/** A running `ablate` (or `run-one`) whose stdout lines can be waited for. */
+/**
+ * A running `ablate` (or `run-one`) whose stdout lines can be waited for: the drill's
+ * {@linkcode Proc} without a deadline, whose `waitFor` throws, with the output, when the process
+ * exits without printing the line.
+ */
 export class Running {
-  readonly process: Deno.ChildProcess;
-  readonly lines: string[] = [];
-  #stderr = "";
-  #waiters: { pattern: RegExp; resolve: (match: RegExpMatchArray) => void }[] = [];
-  readonly #done: Promise<Output>;
+  readonly #proc: Proc;
 
   /** `deno run SCRIPT ARGS`, or `launch` (another way of starting it) when given. */
   constructor(script: string, args: readonly string[], launch?: Deno.Command) {
-    const proc = (launch ?? command(script, args)).spawn();
-    this.process = proc;
-    const decoder = new TextDecoder();
-    const out = (async () => {
-      for await (const line of readLines(proc.stdout)) this.#line(line);
-    })();
-    const err = (async () => {
-      for await (const chunk of proc.stderr) {
-        this.#stderr += decoder.decode(chunk, { stream: true });
-      }
-    })();
-    this.#done = (async () => {
-      const status = await proc.status;
-      await Promise.all([out, err]);
-      await proc.stdin.close().catch(() => {});
-      return {
-        code: status.code,
-        signal: status.signal,
-        stdout: this.lines.join("\n"),
-        stderr: this.#stderr,
-      };
-    })();
+    this.#proc = new Proc(launch ?? command(script, args), { deadlineMs: null });
   }
 
-  #line(line: string): void {
-    this.lines.push(line);
-    this.#waiters = this.#waiters.filter((w) => {
-      const match = line.match(w.pattern);
-      if (match) w.resolve(match);
-      return !match;
-    });
+  /** The child process. */
+  get process(): Deno.ChildProcess {
+    return this.#proc.child;
+  }
+
+  /** Its stdout lines so far. */
+  get lines(): readonly string[] {
+    return this.#proc.lines;
   }
 
   /** Resolves with the first line (already printed or to come) matching `pattern`. */
-  waitFor(pattern: RegExp): Promise<RegExpMatchArray> {
-    for (const line of this.lines) {
-      const match = line.match(pattern);
-      if (match) return Promise.resolve(match);
-    }
-    return new Promise((resolve, reject) => {
-      this.#waiters.push({ pattern, resolve });
-      this.#done.then((output) =>
-        reject(
-          new Error(
-            `Exited before printing ${pattern}:\n${output.stdout}\n--- stderr ---\n${output.stderr}`,
-          ),
-        )
-      );
-    });
+  async waitFor(pattern: RegExp): Promise<RegExpMatchArray> {
+    const match = await this.#proc.waitFor(pattern, null);
+    if (match !== null) return match;
+    const output = await this.#proc.done;
+    throw new Error(
+      `Exited before printing ${pattern}:\n${output.stdout}\n--- stderr ---\n${output.stderr}`,
+    );
   }
 
   /** Resolves when the process has exited and its output is read. */
   output(): Promise<Output> {
-    return this.#done;
+    return this.#proc.done;
   }
 }
 
@@ -185,17 +154,7 @@ export async function statuses(db: string, ablation: string): Promise<Record<str
   return Object.fromEntries(rows.map((r) => [String(r.variant), String(r.status)]));
 }
 
-/** Whether process `pid` is still alive (Linux: not gone and not a zombie). */
-export function alive(pid: number): boolean {
-  try {
-    const stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
-    return !/^\S+ \(.*\) [ZX]/.test(stat);
-  } catch {
-    return false;
-  }
-}
-
 /** Waits until every pid in `pids` is gone (child processes that outlive a killed owner). */
 export async function waitGone(pids: readonly number[]): Promise<void> {
-  while (pids.some(alive)) await new Promise((r) => setTimeout(r, 100));
+  while ((await waitUpTo(pids, 60_000)).length > 0) { /* still there: wait on */ }
 }
